@@ -45,7 +45,8 @@ class AdEvidence:
 
     ad_id: str
     text: str  # the ad's text, for template links
-    identifiers: tuple[tuple[str, str], ...] = ()  # ("phone", "+17025550142"), ("handle", "kik:ana")
+    # ("phone", "+17025550142"), ("email", "ana@example.com"), ("handle", "kik:ana")
+    identifiers: tuple[tuple[str, str], ...] = ()
     image_hashes: tuple[str, ...] = ()  # perceptual hashes as hex
     names: tuple[str, ...] = ()  # names the ad uses ("Ana")
     city: str | None = None

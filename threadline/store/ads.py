@@ -1,0 +1,214 @@
+"""Storing ads idempotently (a content hash decides new, changed or unchanged) and reading them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from threadline.model import Ad, ImageRef, ad_to_record
+from threadline.store.tables import ad_images, ad_versions, ads, sources
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    """What one batch did to the database."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: SaveCounts) -> SaveCounts:
+        return SaveCounts(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAd:
+    """An ad with its database id and version."""
+
+    row_id: int
+    source: str
+    version: int
+    content_hash: str
+    ad: Ad
+
+
+def content_hash(ad: Ad) -> str:
+    """SHA-256 of the ad's record in canonical JSON: equal records, equal hashes."""
+    return hashlib.sha256(orjson.dumps(ad_to_record(ad), option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def ensure_source(connection: Connection, name: str) -> int:
+    """The id of the named source, created on first use."""
+    found = connection.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
+    if found is not None:
+        return int(found)
+    created = connection.execute(
+        insert(sources).values(name=name, created_at=datetime.now(UTC)).returning(sources.c.id)
+    )
+    return int(created.scalar_one())
+
+
+def save_ads(connection: Connection, source_id: int, batch: Sequence[Ad]) -> SaveCounts:
+    """Insert new ads, version changed ones, skip unchanged ones; one batch, one transaction."""
+    now = datetime.now(UTC)
+    latest = _dedupe_batch(batch)
+    existing = _existing(connection, source_id, list(latest))
+    new = [ad for ext_id, ad in latest.items() if ext_id not in existing]
+    changed = [
+        (existing[ext_id], ad)
+        for ext_id, ad in latest.items()
+        if ext_id in existing and existing[ext_id][1] != content_hash(ad)
+    ]
+    _insert_new(connection, source_id, new, now)
+    for (row_id, _old_hash, version), ad in changed:
+        _replace(connection, row_id, version, ad, now)
+    unchanged = len(batch) - len(new) - len(changed)
+    return SaveCounts(added=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def count_ads(connection: Connection) -> int:
+    """How many ads are stored."""
+    return int(connection.execute(select(func.count()).select_from(ads)).scalar_one())
+
+
+def iter_ads(connection: Connection, after_row_id: int = 0) -> Iterator[StoredAd]:
+    """Every stored ad in row order, streamed; images attached."""
+    query = (
+        select(ads, sources.c.name.label("source_name"))
+        .join(sources, sources.c.id == ads.c.source_id)
+        .where(ads.c.id > after_row_id)
+        .order_by(ads.c.id)
+    )
+    for chunk in connection.execution_options(yield_per=2000).execute(query).partitions():
+        images = _images_for(connection, [row.id for row in chunk])
+        for row in chunk:
+            yield _stored(row, images.get(int(row.id), ()))
+
+
+def get_ad(connection: Connection, row_id: int) -> StoredAd | None:
+    """One ad by its database id."""
+    row = connection.execute(
+        select(ads, sources.c.name.label("source_name"))
+        .join(sources, sources.c.id == ads.c.source_id)
+        .where(ads.c.id == row_id)
+    ).first()
+    if row is None:
+        return None
+    return _stored(row, _images_for(connection, [row_id]).get(row_id, ()))
+
+
+def _dedupe_batch(batch: Sequence[Ad]) -> dict[str, Ad]:
+    # Within one batch the last record for an id wins, as it would across batches.
+    return {ad.id: ad for ad in batch}
+
+
+def _existing(
+    connection: Connection, source_id: int, ext_ids: list[str]
+) -> dict[str, tuple[int, str, int]]:
+    rows = connection.execute(
+        select(ads.c.ext_id, ads.c.id, ads.c.content_hash, ads.c.version).where(
+            ads.c.source_id == source_id, ads.c.ext_id.in_(ext_ids)
+        )
+    )
+    return {row.ext_id: (int(row.id), row.content_hash, int(row.version)) for row in rows}
+
+
+def _insert_new(connection: Connection, source_id: int, new: list[Ad], now: datetime) -> None:
+    if not new:
+        return
+    rows = [_ad_values(ad, now) | {"source_id": source_id, "version": 1} for ad in new]
+    for row in rows:
+        row["first_seen"] = now
+    connection.execute(insert(ads), rows)
+    ids = dict(
+        connection.execute(
+            select(ads.c.ext_id, ads.c.id).where(
+                ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
+            )
+        ).tuples()
+    )
+    _insert_images(connection, [(int(ids[ad.id]), ad) for ad in new])
+
+
+def _replace(connection: Connection, row_id: int, version: int, ad: Ad, now: datetime) -> None:
+    old = get_ad(connection, row_id)
+    assert old is not None
+    connection.execute(
+        insert(ad_versions).values(
+            ad_id=row_id,
+            version=version,
+            content_hash=old.content_hash,
+            record=ad_to_record(old.ad),
+            superseded_at=now,
+        )
+    )
+    values = _ad_values(ad, now) | {"version": version + 1, "removed_at": None}
+    connection.execute(update(ads).where(ads.c.id == row_id).values(**values))
+    connection.execute(ad_images.delete().where(ad_images.c.ad_id == row_id))
+    _insert_images(connection, [(row_id, ad)])
+
+
+def _ad_values(ad: Ad, now: datetime) -> dict[str, Any]:
+    return {
+        "ext_id": ad.id,
+        "site": ad.site,
+        "url": ad.url,
+        "title": ad.title,
+        "body": ad.body,
+        "posted_at": ad.posted_at,
+        "city": ad.city,
+        "region": ad.region,
+        "country": ad.country,
+        "extra": ad.extra,
+        "content_hash": content_hash(ad),
+        "last_seen": now,
+    }
+
+
+def _insert_images(connection: Connection, owners: list[tuple[int, Ad]]) -> None:
+    rows = [
+        {"ad_id": row_id, "position": i, "url": im.url, "path": im.path, "sha256": im.sha256}
+        for row_id, ad in owners
+        for i, im in enumerate(ad.images)
+    ]
+    if rows:
+        connection.execute(insert(ad_images), rows)
+
+
+def _images_for(connection: Connection, row_ids: list[int]) -> dict[int, tuple[ImageRef, ...]]:
+    found: dict[int, list[ImageRef]] = {}
+    query = select(ad_images).where(ad_images.c.ad_id.in_(row_ids)).order_by(ad_images.c.position)
+    for row in connection.execute(query):
+        ref = ImageRef(url=row.url, path=row.path, sha256=row.sha256)
+        found.setdefault(int(row.ad_id), []).append(ref)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _stored(row: Row[Any], images: tuple[ImageRef, ...]) -> StoredAd:
+    posted = row.posted_at
+    if posted is not None and posted.tzinfo is None:
+        posted = posted.replace(tzinfo=UTC)
+    ad = Ad(
+        id=row.ext_id,
+        title=row.title,
+        body=row.body,
+        site=row.site,
+        url=row.url,
+        posted_at=posted,
+        city=row.city,
+        region=row.region,
+        country=row.country,
+        images=images,
+        extra=dict(row.extra),
+    )
+    return StoredAd(int(row.id), row.source_name, int(row.version), row.content_hash, ad)

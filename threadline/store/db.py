@@ -1,0 +1,109 @@
+"""The database: one engine per process, SQLite pragmas, migrations, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from threadline.errors import ConfigError, StorageError
+from threadline.settings import Settings
+from threadline.store.tables import ads, audit_head
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+GENESIS_HASH = "0" * 64
+
+
+class Database:
+    """A SQLAlchemy engine with Threadline's conventions (WAL and full sync on SQLite)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The database the settings name; the data folder is created for SQLite."""
+        url = settings.resolved_database_url()
+        if url.startswith("sqlite:///"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(url)
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        try:
+            with self.engine.begin() as connection:
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS))
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise StorageError(f"cannot open the database: {_short(exc)}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as exc:
+            raise StorageError(f"database error: {_short(exc)}") from exc
+
+    def ad_count(self) -> int:
+        """How many ads are stored."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(ads)).scalar_one())
+
+    def check(self) -> bool:
+        """True when the database answers and holds the schema."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(select(audit_head.c.seq).limit(1)).all()
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigError(f"unreadable database URL: {url!r}") from exc
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # WAL lets readers go on while one writer commits; FULL sync makes a commit durable.
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=FULL",
+        "foreign_keys=ON",
+        "busy_timeout=30000",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _short(exc: SQLAlchemyError) -> str:
+    return str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0][:200]
