@@ -8,7 +8,18 @@ from threadline.store.ads import (
     ensure_source,
     get_ad,
     iter_ads,
+    register_images,
     save_ads,
+)
+from threadline.store.analysis import (
+    IDENTIFIER_KINDS,
+    AnalyzedAd,
+    CorpusCounts,
+    NetworkRecord,
+    corpus_counts,
+    replace_networks,
+    save_extractions,
+    unanalyzed_row_ids,
 )
 from threadline.store.audit import AuditEvent, ChainCheck, append_audit, verify_chain
 from threadline.store.blobs import BlobStore
@@ -16,19 +27,28 @@ from threadline.store.db import Database
 from threadline.store.keyed import keyed_hash
 
 __all__ = [
+    "IDENTIFIER_KINDS",
+    "AnalyzedAd",
     "AuditEvent",
     "BlobStore",
     "ChainCheck",
+    "CorpusCounts",
     "Database",
+    "NetworkRecord",
     "SaveCounts",
     "StoredAd",
     "append_audit",
     "content_hash",
+    "corpus_counts",
     "count_ads",
     "ensure_source",
     "get_ad",
     "iter_ads",
     "keyed_hash",
+    "register_images",
+    "replace_networks",
     "save_ads",
+    "save_extractions",
+    "unanalyzed_row_ids",
     "verify_chain",
 ]

@@ -12,7 +12,8 @@ import orjson
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from threadline.model import Ad, ImageRef, ad_to_record
-from threadline.store.tables import ad_images, ad_versions, ads, sources
+from threadline.store._upsert import insert_ignoring_conflicts
+from threadline.store.tables import ad_images, ad_versions, ads, images, sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,12 @@ def save_ads(connection: Connection, source_id: int, batch: Sequence[Ad]) -> Sav
     return SaveCounts(added=len(new), updated=len(changed), unchanged=unchanged)
 
 
+def register_images(connection: Connection, sizes: dict[str, int]) -> None:
+    """Record stored image blobs (SHA-256 and size); known ones are left as they are."""
+    rows = [{"sha256": digest, "size": size} for digest, size in sorted(sizes.items())]
+    insert_ignoring_conflicts(connection, images, rows)
+
+
 def count_ads(connection: Connection) -> int:
     """How many ads are stored."""
     return int(connection.execute(select(func.count()).select_from(ads)).scalar_one())
@@ -130,14 +137,11 @@ def _insert_new(connection: Connection, source_id: int, new: list[Ad], now: date
     for row in rows:
         row["first_seen"] = now
     connection.execute(insert(ads), rows)
-    ids = dict(
-        connection.execute(
-            select(ads.c.ext_id, ads.c.id).where(
-                ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
-            )
-        ).tuples()
+    query = select(ads.c.ext_id, ads.c.id).where(
+        ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
     )
-    _insert_images(connection, [(int(ids[ad.id]), ad) for ad in new])
+    ids = {ext_id: int(row_id) for ext_id, row_id in connection.execute(query)}
+    _insert_images(connection, [(ids[ad.id], ad) for ad in new])
 
 
 def _replace(connection: Connection, row_id: int, version: int, ad: Ad, now: datetime) -> None:

@@ -1,0 +1,78 @@
+"""Saving ads: new, unchanged and changed records, versions kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from tests.builders import an_ad
+from threadline.model import ImageRef
+from threadline.store import Database, SaveCounts, count_ads, ensure_source, get_ad, iter_ads, save_ads
+from threadline.store.tables import ad_versions
+
+
+def test_save_ads_adds_then_skips_identical_records(database: Database) -> None:
+    batch = [an_ad("a"), an_ad("b")]
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        first = save_ads(connection, source, batch)
+        second = save_ads(connection, source, batch)
+        total = count_ads(connection)
+    assert first == SaveCounts(added=2, updated=0, unchanged=0)
+    assert second == SaveCounts(added=0, updated=0, unchanged=2)
+    assert total == 2
+
+
+def test_save_ads_versions_a_changed_record(database: Database) -> None:
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        save_ads(connection, source, [an_ad("a", body="first text")])
+        counts = save_ads(connection, source, [an_ad("a", body="second text")])
+        stored = next(iter_ads(connection))
+        old = connection.execute(select(ad_versions)).one()
+    assert counts == SaveCounts(added=0, updated=1, unchanged=0)
+    assert (stored.version, stored.ad.body) == (2, "second text")
+    assert (old.version, old.record["body"]) == (1, "first text")
+
+
+def test_same_id_in_two_sources_is_two_ads(database: Database) -> None:
+    with database.transaction() as connection:
+        save_ads(connection, ensure_source(connection, "one"), [an_ad("a")])
+        save_ads(connection, ensure_source(connection, "two"), [an_ad("a")])
+        assert count_ads(connection) == 2
+
+
+def test_stored_ad_round_trips_every_field(database: Database) -> None:
+    ad = an_ad(
+        "a",
+        images=(ImageRef(url="https://x.example/1.jpg"), ImageRef(path="images/2.jpg", sha256="ab" * 32)),
+        extra={"_truth": {"network": "N0001"}, "price": 3},
+    )
+    with database.transaction() as connection:
+        save_ads(connection, ensure_source(connection, "corpus"), [ad])
+        stored = get_ad(connection, 1)
+    assert stored is not None
+    assert stored.ad == ad
+    assert stored.ad.extra == {"_truth": {"network": "N0001"}, "price": 3}
+    assert stored.source == "corpus"
+
+
+def test_iter_ads_streams_in_row_order(database: Database) -> None:
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        save_ads(connection, source, [an_ad(f"ad-{i:04d}") for i in range(2500)])
+        ids = [stored.ad.id for stored in iter_ads(connection)]
+        after = [stored.ad.id for stored in iter_ads(connection, after_row_id=2498)]
+    assert ids == [f"ad-{i:04d}" for i in range(2500)]
+    assert after == ["ad-2498", "ad-2499"]
+
+
+def test_changed_ad_replaces_its_images(database: Database) -> None:
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        save_ads(connection, source, [an_ad("a")])
+        save_ads(connection, source, [replace(an_ad("a"), images=(ImageRef(url="https://x/2.jpg"),))])
+        stored = get_ad(connection, 1)
+    assert stored is not None
+    assert stored.ad.images == (ImageRef(url="https://x/2.jpg"),)

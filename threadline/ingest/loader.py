@@ -1,0 +1,134 @@
+"""Ingest files into the database in batches, each batch one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from threadline.ingest.sources import Parsed, reader_for
+from threadline.model import Ad, ImageRef
+from threadline.store import (
+    BlobStore,
+    Database,
+    SaveCounts,
+    ensure_source,
+    register_images,
+    save_ads,
+)
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A line or row that was not ingested, and why."""
+
+    location: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run read, stored and rejected."""
+
+    read: int = 0
+    counts: SaveCounts = field(default_factory=SaveCounts)
+    rejected: list[Rejection] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def ingest_files(
+    database: Database,
+    paths: Iterable[Path],
+    source: str,
+    *,
+    strict: bool = False,
+    blobs: BlobStore | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Read every file, store its ads; with `strict`, stop at the first bad record.
+
+    Local image files named by `path` (relative to the record's file) are copied into the
+    blob store and named by their SHA-256. Everything before a stop is committed; nothing
+    after it is written.
+    """
+    readers = [(path, reader_for(path)) for path in paths]  # fail before writing anything
+    report = IngestReport()
+    with database.transaction() as connection:
+        source_id = ensure_source(connection, source)
+    for path, reader in readers:
+        records = _accept(reader(path), report, strict)
+        images = _ImageCollector(path.parent, blobs)
+        for batch in _batches(records, BATCH_SIZE):
+            batch = [images.attach(ad) for ad in batch]
+            with database.transaction() as connection:
+                register_images(connection, images.take_new())
+                report.counts += save_ads(connection, source_id, batch)
+            if on_batch:
+                on_batch(len(batch))
+        if report.stopped_early:
+            break
+    return report
+
+
+def _accept(parsed: Iterator[Parsed], report: IngestReport, strict: bool) -> Iterator[Ad]:
+    for item in parsed:
+        report.read += 1
+        if item.ad is not None:
+            yield item.ad
+            continue
+        report.rejected.append(Rejection(item.location, item.error))
+        if strict:
+            report.stopped_early = True
+            return
+
+
+def _batches(ads: Iterator[Ad], size: int) -> Iterator[list[Ad]]:
+    batch: list[Ad] = []
+    for ad in ads:
+        batch.append(ad)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _ImageCollector:
+    """Copies each local image file into the blob store once per run."""
+
+    def __init__(self, base: Path, blobs: BlobStore | None) -> None:
+        self.base = base
+        self.blobs = blobs
+        self.seen: dict[str, str | None] = {}
+        self.new: dict[str, int] = {}
+
+    def attach(self, ad: Ad) -> Ad:
+        """The ad with the SHA-256 of every local image it names that could be read."""
+        if self.blobs is None or not any(image.path for image in ad.images):
+            return ad
+        return replace(ad, images=tuple(self._attach_one(image) for image in ad.images))
+
+    def take_new(self) -> dict[str, int]:
+        """Blobs stored since the last call, with their sizes."""
+        new, self.new = self.new, {}
+        return new
+
+    def _attach_one(self, image: ImageRef) -> ImageRef:
+        if not image.path:
+            return image
+        if image.path not in self.seen:
+            self.seen[image.path] = self._store(image.path)
+        digest = self.seen[image.path]
+        return replace(image, sha256=digest) if digest else image
+
+    def _store(self, relative: str) -> str | None:
+        assert self.blobs is not None
+        path = (self.base / relative).resolve()
+        if not path.is_file():
+            return None  # a missing picture is not a reason to drop the ad
+        data = path.read_bytes()
+        digest = self.blobs.put(data)
+        self.new[digest] = len(data)
+        return digest

@@ -1,0 +1,223 @@
+"""Analysis results: identifiers with their evidence, findings, risk, networks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_
+
+from threadline.model import Extraction, Finding
+from threadline.store._upsert import insert_ignoring_conflicts
+from threadline.store.keyed import keyed_hash
+from threadline.store.tables import (
+    ad_identifiers,
+    ad_risk,
+    ads,
+    findings,
+    identifiers,
+    memberships,
+    networks,
+    sources,
+)
+
+IDENTIFIER_KINDS = frozenset({"phone", "email", "handle", "url"})
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedAd:
+    """One ad's extraction, tied to the stored row and the content it was computed from."""
+
+    row_id: int
+    content_hash: str
+    extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRecord:
+    """A network as stored: summary figures and its members with their `via`."""
+
+    id: str
+    size: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    risk_max: float
+    juvenile: bool
+    summary: dict[str, Any]
+    members: tuple[tuple[int, tuple[str, ...]], ...]  # (ad row id, via labels)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusCounts:
+    """Headline figures for the home page."""
+
+    ads: int
+    sources: int
+    identifiers: int
+    networks: int
+    high_risk: int
+    juvenile: int
+    top_networks: list[Any] = field(default_factory=list)
+
+
+def identifier_value(finding: Finding) -> str:
+    """The stored value of an identifier finding (handles are `service:handle`)."""
+    return finding.value
+
+
+def save_extractions(connection: Connection, batch: Sequence[AnalyzedAd], key: bytes) -> None:
+    """Replace the stored findings, identifiers and risk of every ad in the batch."""
+    row_ids = [item.row_id for item in batch]
+    for table in (ad_identifiers, findings, ad_risk):
+        connection.execute(delete(table).where(table.c.ad_id.in_(row_ids)))
+    now = datetime.now(UTC)
+    _save_identifiers(connection, batch, key)
+    connection.execute(insert(findings), [r for item in batch for r in _finding_rows(item)])
+    connection.execute(insert(ad_risk), [_risk_row(item, now) for item in batch])
+
+
+def unanalyzed_row_ids(connection: Connection) -> list[int]:
+    """Ads never analyzed, or changed since their analysis."""
+    query = (
+        select(ads.c.id)
+        .outerjoin(ad_risk, ad_risk.c.ad_id == ads.c.id)
+        .where(or_(ad_risk.c.ad_id.is_(None), ad_risk.c.content_hash != ads.c.content_hash))
+        .order_by(ads.c.id)
+    )
+    return [int(row_id) for row_id in connection.execute(query).scalars()]
+
+
+def replace_networks(connection: Connection, records: Iterable[NetworkRecord]) -> int:
+    """Store a fresh set of networks and memberships in place of the old; returns the count."""
+    connection.execute(delete(memberships))
+    connection.execute(delete(networks))
+    now, count = datetime.now(UTC), 0
+    for chunk in _chunks(list(records), 1000):
+        connection.execute(insert(networks), [_network_row(r, now) for r in chunk])
+        member_rows = [
+            {"ad_id": ad_id, "network_id": r.id, "via": list(via)}
+            for r in chunk
+            for ad_id, via in r.members
+        ]
+        if member_rows:
+            connection.execute(insert(memberships), member_rows)
+        count += len(chunk)
+    return count
+
+
+def corpus_counts(connection: Connection, top: int = 10) -> CorpusCounts:
+    """Counts of ads, sources, identifiers, networks and flags, and the riskiest networks."""
+
+    def count(table: Any, *where: Any) -> int:
+        return int(
+            connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+        )
+
+    top_rows = connection.execute(
+        select(networks)
+        .where(networks.c.size > 1)
+        .order_by(networks.c.juvenile.desc(), networks.c.risk_max.desc(), networks.c.size.desc())
+        .limit(top)
+    ).all()
+    return CorpusCounts(
+        ads=count(ads),
+        sources=count(sources),
+        identifiers=count(identifiers),
+        networks=count(networks, networks.c.size > 1),
+        high_risk=count(ad_risk, ad_risk.c.level == "high"),
+        juvenile=count(ad_risk, ad_risk.c.juvenile.is_(True)),
+        top_networks=list(top_rows),
+    )
+
+
+def _save_identifiers(connection: Connection, batch: Sequence[AnalyzedAd], key: bytes) -> None:
+    found = [
+        (item.row_id, f)
+        for item in batch
+        for f in item.extraction.findings
+        if f.kind in IDENTIFIER_KINDS
+    ]
+    pairs = {(f.kind, identifier_value(f)) for _, f in found}
+    insert_ignoring_conflicts(
+        connection,
+        identifiers,
+        [{"kind": k, "value": v, "keyed_hash": keyed_hash(key, k, v)} for k, v in sorted(pairs)],
+    )
+    ids = _identifier_ids(connection, pairs)
+    rows = {
+        (row_id, ids[(f.kind, identifier_value(f))], f.start): {
+            "ad_id": row_id,
+            "identifier_id": ids[(f.kind, identifier_value(f))],
+            "start": f.start,
+            "end": f.end,
+            "text": f.text,
+            "source": f.source,
+        }
+        for row_id, f in found
+    }
+    if rows:
+        connection.execute(insert(ad_identifiers), list(rows.values()))
+
+
+def _identifier_ids(
+    connection: Connection, pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    ids: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(sorted(pairs), 500):
+        query = select(identifiers.c.kind, identifiers.c.value, identifiers.c.id).where(
+            tuple_(identifiers.c.kind, identifiers.c.value).in_(chunk)
+        )
+        ids.update({(k, v): int(i) for k, v, i in connection.execute(query)})
+    return ids
+
+
+def _finding_rows(item: AnalyzedAd) -> list[dict[str, Any]]:
+    return [
+        {
+            "ad_id": item.row_id,
+            "kind": f.kind,
+            "value": f.value[:512],
+            "start": f.start,
+            "end": f.end,
+            "text": f.text,
+            "source": f.source,
+            "attrs": dict(f.attrs),
+        }
+        for f in item.extraction.findings
+    ]
+
+
+def _risk_row(item: AnalyzedAd, now: datetime) -> dict[str, Any]:
+    risk = item.extraction.risk
+    return {
+        "ad_id": item.row_id,
+        "score": risk.score,
+        "level": risk.level,
+        "juvenile": risk.juvenile,
+        "reasons": {
+            "risk": [[r.code, r.weight, r.evidence] for r in risk.reasons],
+            "juvenile": [[r.code, r.weight, r.evidence] for r in risk.juvenile_reasons],
+        },
+        "content_hash": item.content_hash,
+        "analyzed_at": now,
+    }
+
+
+def _network_row(record: NetworkRecord, now: datetime) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "size": record.size,
+        "first_seen": record.first_seen,
+        "last_seen": record.last_seen,
+        "risk_max": record.risk_max,
+        "juvenile": record.juvenile,
+        "summary": record.summary,
+        "updated_at": now,
+    }
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

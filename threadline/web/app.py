@@ -1,0 +1,53 @@
+"""The FastAPI application factory: settings in, app out; no globals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from threadline import __version__
+from threadline.errors import ThreadlineError
+from threadline.settings import Settings
+from threadline.store import Database
+from threadline.web.routers import health, home
+
+HERE = Path(__file__).parent
+ROUTERS = (health.router, home.router)
+
+
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+    """A configured app; the database is opened from the settings unless one is handed in."""
+    db = database or Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            db.dispose()
+
+    app = FastAPI(
+        title="Threadline",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(ThreadlineError, _threadline_error)
+    return app
+
+
+async def _threadline_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ThreadlineError)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status)
