@@ -8,12 +8,18 @@ import click
 from pydantic import ValidationError
 
 from threadline import __version__
+from threadline.cli import audit, ingest, serve, validate
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 
 __all__ = ["cli", "main"]
 
-COMMANDS: tuple[click.Command, ...] = ()
+COMMANDS: tuple[click.Command, ...] = (
+    audit.audit,
+    ingest.ingest,
+    serve.serve,
+    validate.validate,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
