@@ -44,7 +44,7 @@ for _command in COMMANDS:
 def main() -> None:
     """Run the CLI; expected failures print one line and exit non-zero, no traceback."""
     try:
-        status = cli.main(standalone_mode=False)
+        status = cli.main(prog_name="threadline", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

@@ -57,7 +57,7 @@ def read_json_lines(stream: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: not JSON ({exc.msg})") from exc
+            raise InputError(f"{name}:{number}: not JSON (column {exc.colno})") from exc
         if not isinstance(value, dict):
             raise InputError(f"{name}:{number}: not a JSON object")
         yield value

@@ -25,6 +25,6 @@ def parse_json_line(line: bytes, location: str) -> Parsed:
     try:
         return Parsed(location, ad=ad_from_record(orjson.loads(line)))
     except orjson.JSONDecodeError as exc:
-        return Parsed(location, error=f"not JSON ({exc.msg})")
+        return Parsed(location, error=f"not JSON (column {exc.colno})")
     except InputError as exc:
         return Parsed(location, error=exc.detail)
