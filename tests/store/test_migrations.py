@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from threadline.store import Database
-from threadline.store.tables import metadata
+from threadline.store.schema import metadata
 
 
 def _ignore_search_extras(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

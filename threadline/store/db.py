@@ -48,7 +48,7 @@ class Database:
                 config = Config()
                 config.set_main_option("script_location", str(MIGRATIONS))
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, "heads")
         except OperationalError as exc:
             raise StorageError(f"cannot open the database: {_short(exc)}") from exc
 
