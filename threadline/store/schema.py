@@ -1,0 +1,10 @@
+"""Every table of every capability on one MetaData, for Alembic and the schema test.
+
+Capabilities declare their tables in their own store module (`tables_<capability>.py`, on
+`tables.metadata`) and list it here.
+"""
+
+from threadline.store import tables
+from threadline.store.tables import metadata
+
+__all__ = ["metadata", "tables"]
