@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import median, run_child  # noqa: E402
+from _harness import median, run_child
 
 
 def write_corpus(path: Path, n: int) -> None:
@@ -53,8 +53,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         for size in args.sizes:
             rate, peak = measure(size, args.runs, Path(workdir))
-            print(f"ingest {size:>8,} ads: {rate:>8,.0f} ads/s (median of {args.runs}), "
-                  f"peak RSS {peak:,.0f} MB")
+            print(
+                f"ingest {size:>8,} ads: {rate:>8,.0f} ads/s (median of {args.runs}), "
+                f"peak RSS {peak:,.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         description="Key for keyed hashes and sessions; generated into <data_dir>/secret.key.",
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
+    field_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys for personal fields, `id:base64(32 bytes),...`, first encrypts; "
+        "default one key derived from the secret key.",
+    )
     default_region: str = Field(
         default="US", description="Region assumed for phone numbers written without +."
     )

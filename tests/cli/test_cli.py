@@ -13,7 +13,9 @@ import pytest
 from tests.builders import a_record
 
 
-def run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     """`python -m threadline ARGS` with a private data folder."""
     environment = os.environ | {"THREADLINE_DATA_DIR": str(tmp_path / "var")} | env
     return subprocess.run(
@@ -59,7 +61,11 @@ def test_ingest_then_audit_verify(tmp_path: Path) -> None:
     ("args", "env", "message"),
     [
         (["ingest", "missing.jsonl"], {}, "error: missing.jsonl: no such file\n"),
-        (["audit", "verify"], {"THREADLINE_DATABASE_URL": "nonsense://"}, "error: unreadable database URL: 'nonsense://'\n"),
+        (
+            ["audit", "verify"],
+            {"THREADLINE_DATABASE_URL": "nonsense://"},
+            "error: unreadable database URL: 'nonsense://'\n",
+        ),
         (["audit", "verify"], {"THREADLINE_LOG_LEVEL": "LOUD"}, None),
     ],
 )

@@ -24,7 +24,13 @@ def _jsonl(path: Path, lines: list[str]) -> Path:
 def test_ingest_reports_bad_lines_and_keeps_the_rest(database: Database, tmp_path: Path) -> None:
     path = _jsonl(
         tmp_path / "ads.jsonl",
-        [json.dumps(a_record("a")), "{not json", "", json.dumps({"id": "b"}), json.dumps(a_record("c"))],
+        [
+            json.dumps(a_record("a")),
+            "{not json",
+            "",
+            json.dumps({"id": "b"}),
+            json.dumps(a_record("c")),
+        ],
     )
     report = ingest_files(database, [path], "corpus")
     assert report.read == 4
@@ -44,7 +50,9 @@ def test_reingest_adds_nothing(database: Database, tmp_path: Path) -> None:
     assert database.ad_count() == 5
 
 
-def test_strict_stops_at_first_rejection_and_keeps_what_came_before(database: Database, tmp_path: Path) -> None:
+def test_strict_stops_at_first_rejection_and_keeps_what_came_before(
+    database: Database, tmp_path: Path
+) -> None:
     lines = [json.dumps(a_record("a")), "[]", json.dumps(a_record("b"))]
     report = ingest_files(database, [_jsonl(tmp_path / "ads.jsonl", lines)], "corpus", strict=True)
     assert report.stopped_early is True
@@ -62,7 +70,7 @@ def test_missing_file_fails_before_anything_is_written(database: Database, tmp_p
 def test_unknown_extension_is_refused(database: Database, tmp_path: Path) -> None:
     path = tmp_path / "ads.xml"
     path.write_text("<ads/>")
-    with pytest.raises(InputError, match="unknown format '.xml'"):
+    with pytest.raises(InputError, match=r"unknown format '\.xml'"):
         ingest_files(database, [path], "corpus")
 
 
@@ -71,7 +79,7 @@ def test_csv_rows_become_ads_with_images_split(database: Database, tmp_path: Pat
     path.write_text(
         "id,title,body,city,images,rating\n"
         "c1,Hello,Text me,Reno,https://x/a.jpg|https://x/b.jpg,5\n"
-        'c2,,,Reno,,\n'
+        "c2,,,Reno,,\n"
         'c3,Hi,"multi\nline",,"[{""url"": ""https://x/c.jpg""}]",\n',
         encoding="utf-8",
     )
@@ -79,7 +87,8 @@ def test_csv_rows_become_ads_with_images_split(database: Database, tmp_path: Pat
     assert report.rejected == [Rejection("ads.csv:3", "record has neither title nor body")]
     with database.transaction() as connection:
         first, third = get_ad(connection, 1), get_ad(connection, 2)
-    assert first is not None and third is not None
+    assert first is not None
+    assert third is not None
     assert [image.url for image in first.ad.images] == ["https://x/a.jpg", "https://x/b.jpg"]
     assert first.ad.extra == {"rating": "5"}
     assert (third.ad.body, third.ad.images[0].url) == ("multi\nline", "https://x/c.jpg")
@@ -106,7 +115,8 @@ def test_local_images_go_to_the_blob_store_once(database: Database, tmp_path: Pa
         assert count_ads(connection) == 2
     assert second is not None
     digest = second.ad.images[0].sha256
-    assert digest is not None and blobs.get(digest) == b"picture-bytes"
+    assert digest is not None
+    assert blobs.get(digest) == b"picture-bytes"
     assert second.ad.images[1].sha256 is None
 
 

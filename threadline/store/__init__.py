@@ -23,6 +23,7 @@ from threadline.store.analysis import (
 )
 from threadline.store.audit import AuditEvent, ChainCheck, append_audit, verify_chain
 from threadline.store.blobs import BlobStore
+from threadline.store.crypto import DecryptionError, FieldCipher, derive_key
 from threadline.store.db import Database
 from threadline.store.keyed import keyed_hash
 
@@ -34,6 +35,8 @@ __all__ = [
     "ChainCheck",
     "CorpusCounts",
     "Database",
+    "DecryptionError",
+    "FieldCipher",
     "NetworkRecord",
     "SaveCounts",
     "StoredAd",
@@ -41,6 +44,7 @@ __all__ = [
     "content_hash",
     "corpus_counts",
     "count_ads",
+    "derive_key",
     "ensure_source",
     "get_ad",
     "iter_ads",
