@@ -1,0 +1,1 @@
+"""faces (work in progress)."""

@@ -1,0 +1,1 @@
+"""intercept (work in progress)."""
