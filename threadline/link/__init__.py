@@ -4,22 +4,63 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from threadline.link._build import MAX_TEMPLATES, build_result
+from threadline.link._build import MAX_TEMPLATES, build_result, membership
 from threadline.link._images import hash_image
+from threadline.link._movement import (
+    Circuit,
+    Flow,
+    Movement,
+    Stop,
+    circuits,
+    city_flows,
+    itinerary,
+    network_movements,
+    phone_movements,
+)
 from threadline.link._result import LinkResult, NetworkSummary, SetAside
 from threadline.link._state import LinkState
+from threadline.link._stats import (
+    Concentration,
+    CorpusStats,
+    concentration,
+    console_lines,
+    corpus_stats,
+    gini,
+    language,
+    lorenz,
+    weekly_volume,
+)
 from threadline.link._templates import Template, TemplateSlot
-from threadline.model import AdEvidence
+from threadline.model import AdEvidence, Membership
 
 __all__ = [
+    "Circuit",
+    "Concentration",
+    "CorpusStats",
+    "Flow",
     "LinkResult",
     "LinkState",
+    "Movement",
     "NetworkSummary",
     "SetAside",
+    "Stop",
     "Template",
     "TemplateSlot",
+    "circuits",
+    "city_flows",
+    "concentration",
+    "console_lines",
+    "corpus_stats",
+    "gini",
     "hash_image",
+    "itinerary",
+    "language",
     "link_ads",
+    "lorenz",
+    "network_movements",
+    "phone_movements",
+    "place_ad",
+    "weekly_volume",
 ]
 
 
@@ -31,7 +72,8 @@ def link_ads(
     """Link a batch of ads (into `state` when given, so it joins earlier batches).
 
     The result covers every ad the state holds; templates are described from the ads of
-    this batch, the largest `max_templates` clusters first.
+    this batch, the largest `max_templates` clusters first. Network and template ids derive
+    from their smallest member ad id, so they are the same on every run.
     """
     state = state if state is not None else LinkState()
     batch = list(evidence)
@@ -40,3 +82,9 @@ def link_ads(
     for item in batch:
         texts.setdefault(state.ads.index[item.ad_id], item)
     return build_result(state, texts, max_templates)
+
+
+def place_ad(evidence: AdEvidence, state: LinkState) -> Membership:
+    """Add one ad to an existing state and return its membership (the fast incremental path)."""
+    state.add([evidence])
+    return membership(state, state.ads.index[evidence.ad_id])

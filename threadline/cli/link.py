@@ -1,0 +1,173 @@
+"""`threadline link`: ads into networks, one line per ad with the evidence that placed it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import Progress
+
+from threadline.cli._common import (
+    get_settings,
+    open_input,
+    open_output,
+    read_json_lines,
+    show_progress,
+    write_json_line,
+)
+from threadline.link import LinkResult, LinkState, hash_image, link_ads
+from threadline.model import AdEvidence, ad_from_record
+
+Extractor = Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+def _extractor() -> Extractor | None:
+    """threadline.extract's record function, or None while that stage is not installed."""
+    try:
+        module = importlib.import_module("threadline.extract")
+        extract_ad = module.extract_ad
+        to_record = module.extraction_to_record
+    except (ImportError, AttributeError):
+        return None
+
+    def extract(record: dict[str, Any], region: str) -> dict[str, Any]:
+        result: dict[str, Any] = to_record(extract_ad(ad_from_record(record), region))
+        return result
+
+    return extract
+
+
+def _identifiers(extracted: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    found = [("phone", str(p)) for p in extracted.get("phones") or ()]
+    found += [("email", str(e)) for e in extracted.get("emails") or ()]
+    for handle in extracted.get("handles") or ():
+        if isinstance(handle, dict) and handle.get("handle"):
+            found.append(("handle", f"{handle.get('service', '')}:{handle['handle']}"))
+    return tuple(found)
+
+
+def _image_hashes(record: dict[str, Any]) -> tuple[str, ...]:
+    """Hashes given as `phash`, else computed from readable local `path`s."""
+    hashes: list[str] = []
+    for image in record.get("images") or ():
+        if not isinstance(image, dict):
+            continue
+        if isinstance(image.get("phash"), str):
+            hashes.append(image["phash"])
+        elif isinstance(image.get("path"), str) and Path(image["path"]).is_file():
+            hashes.append(hash_image(image["path"]))
+    return tuple(hashes)
+
+
+def evidence_from_record(
+    record: dict[str, Any], extract: Extractor | None, region: str
+) -> AdEvidence:
+    """What linking needs from one ad record, extracting first when it has no `extracted`."""
+    ad = ad_from_record(record)
+    extracted = record.get("extracted")
+    if not isinstance(extracted, dict):
+        extracted = extract(record, region) if extract is not None else {}
+    risk = extracted.get("risk") or {}
+    juvenile = extracted.get("juvenile") or {}
+    return AdEvidence(
+        ad_id=ad.id,
+        text=ad.text,
+        identifiers=_identifiers(extracted),
+        image_hashes=_image_hashes(record),
+        names=tuple(str(n) for n in extracted.get("names") or ()),
+        city=ad.city,
+        region=ad.region,
+        posted_at=ad.posted_at,
+        risk_score=float(risk.get("score") or 0.0),
+        juvenile=bool(juvenile.get("flag")),
+    )
+
+
+def read_evidence(ctx: click.Context, input_path: str) -> Iterator[AdEvidence]:
+    """Evidence for every record of the input."""
+    region = get_settings(ctx).default_region
+    extract = _extractor()
+    with open_input(input_path) as stream:
+        for record in read_json_lines(stream, input_path):
+            yield evidence_from_record(record, extract, region)
+
+
+def summary_record(result: LinkResult) -> dict[str, Any]:
+    """The network table, templates and set-aside evidence as one JSON object."""
+    return {
+        "summary": {
+            "networks": [n.to_record() for n in result.networks],
+            "templates": [
+                {
+                    "template": t.id,
+                    "ads": t.ads,
+                    "text": t.text,
+                    "slots": [{"kind": s.kind, "examples": list(s.examples)} for s in t.slots],
+                }
+                for t in result.templates
+            ],
+            "set_aside": [
+                {"kind": s.kind, "value": s.value, "ads": s.ads, "reason": s.reason}
+                for s in result.set_aside
+            ],
+        }
+    }
+
+
+@click.command("link")
+@click.option("-i", "--input", "input_path", default="-", show_default=True, help="Ad records.")
+@click.option(
+    "-o", "--output", "output_path", default="-", show_default=True, help="Where to write."
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="[PATH]",
+    help='Add the network table: alone, as a final {"summary": …} line of the output; '
+    "with PATH, as that object written to PATH.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Link state file: loaded when it exists, saved after, so batches join earlier ones.",
+)
+@click.pass_context
+def link(
+    ctx: click.Context,
+    input_path: str,
+    output_path: str,
+    summary_path: str | None,
+    state_path: Path | None,
+) -> None:
+    """Link ads into networks through shared phones, emails, handles, images and templates.
+
+    Reads ad records as JSON lines (raw, or with `extracted` from `threadline extract`) and
+    writes one line per ad: {"id", "network", "via": ["phone:+1702…", "template:T…", …]}.
+    Identifiers spread over many unrelated ads (a site's own number) are set aside and
+    listed with the reason in the summary.
+    """
+    state = LinkState.load(state_path) if state_path and state_path.exists() else LinkState()
+    with Progress(disable=not show_progress(), transient=True) as progress:
+        progress.add_task("linking", total=None)
+        evidence = list(read_evidence(ctx, input_path))
+        result = link_ads(evidence, state)
+    by_id = {m.ad_id: m for m in result.memberships}
+    with open_output(output_path) as out:
+        for item in evidence:
+            member = by_id[item.ad_id]
+            via = [v.label() for v in member.via]
+            write_json_line(out, {"id": item.ad_id, "network": member.network_id, "via": via})
+        if summary_path == "-":
+            write_json_line(out, summary_record(result))
+    if summary_path not in (None, "-"):
+        with open_output(str(summary_path)) as out:
+            write_json_line(out, summary_record(result))
+    if state_path is not None:
+        state.save(state_path)
