@@ -8,7 +8,7 @@ import click
 from pydantic import ValidationError
 
 from threadline import __version__
-from threadline.cli import audit, ingest, serve, validate
+from threadline.cli import audit, ingest, link, serve, stats, validate
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 
@@ -17,7 +17,9 @@ __all__ = ["cli", "main"]
 COMMANDS: tuple[click.Command, ...] = (
     audit.audit,
     ingest.ingest,
+    link.link,
     serve.serve,
+    stats.stats,
     validate.validate,
 )
 
