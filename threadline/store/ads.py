@@ -104,14 +104,20 @@ def iter_ads(connection: Connection, after_row_id: int = 0) -> Iterator[StoredAd
 
 def get_ad(connection: Connection, row_id: int) -> StoredAd | None:
     """One ad by its database id."""
-    row = connection.execute(
+    found = get_ads(connection, [row_id])
+    return found[0] if found else None
+
+
+def get_ads(connection: Connection, row_ids: Sequence[int]) -> list[StoredAd]:
+    """The ads with these database ids, in row order; unknown ids are skipped."""
+    rows = connection.execute(
         select(ads, sources.c.name.label("source_name"))
         .join(sources, sources.c.id == ads.c.source_id)
-        .where(ads.c.id == row_id)
-    ).first()
-    if row is None:
-        return None
-    return _stored(row, _images_for(connection, [row_id]).get(row_id, ()))
+        .where(ads.c.id.in_(list(row_ids)))
+        .order_by(ads.c.id)
+    ).all()
+    images = _images_for(connection, [int(row.id) for row in rows])
+    return [_stored(row, images.get(int(row.id), ())) for row in rows]
 
 
 def _dedupe_batch(batch: Sequence[Ad]) -> dict[str, Ad]:

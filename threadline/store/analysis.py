@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_, update
 
-from threadline.model import Extraction, Finding
+from threadline.model import AdEvidence, Extraction
 from threadline.store._upsert import insert_ignoring_conflicts
 from threadline.store.keyed import keyed_hash
 from threadline.store.tables import (
     ad_identifiers,
+    ad_images,
     ad_risk,
     ads,
     findings,
     identifiers,
+    images,
     memberships,
     networks,
     sources,
@@ -62,11 +64,6 @@ class CorpusCounts:
     top_networks: list[Any] = field(default_factory=list)
 
 
-def identifier_value(finding: Finding) -> str:
-    """The stored value of an identifier finding (handles are `service:handle`)."""
-    return finding.value
-
-
 def save_extractions(connection: Connection, batch: Sequence[AnalyzedAd], key: bytes) -> None:
     """Replace the stored findings, identifiers and risk of every ad in the batch."""
     row_ids = [item.row_id for item in batch]
@@ -87,6 +84,47 @@ def unanalyzed_row_ids(connection: Connection) -> list[int]:
         .order_by(ads.c.id)
     )
     return [int(row_id) for row_id in connection.execute(query).scalars()]
+
+
+def images_without_phash(connection: Connection) -> list[str]:
+    """SHA-256 of every stored image not yet perceptually hashed."""
+    query = select(images.c.sha256).where(images.c.phash.is_(None)).order_by(images.c.sha256)
+    return [str(digest) for digest in connection.execute(query).scalars()]
+
+
+def set_phashes(connection: Connection, phashes: dict[str, str]) -> None:
+    """Record perceptual hashes; an empty string marks an image that could not be hashed."""
+    for digest, phash in phashes.items():
+        connection.execute(update(images).where(images.c.sha256 == digest).values(phash=phash))
+
+
+def iter_ad_evidence(connection: Connection, chunk: int = 2000) -> Iterator[AdEvidence]:
+    """What linking needs of every stored ad, in row order; ad ids are row ids as text."""
+    last = 0
+    while True:
+        rows = connection.execute(
+            select(
+                ads.c.id,
+                ads.c.title,
+                ads.c.body,
+                ads.c.city,
+                ads.c.region,
+                ads.c.posted_at,
+                ad_risk.c.score,
+                ad_risk.c.juvenile,
+            )
+            .outerjoin(ad_risk, ad_risk.c.ad_id == ads.c.id)
+            .where(ads.c.id > last)
+            .order_by(ads.c.id)
+            .limit(chunk)
+        ).all()
+        if not rows:
+            return
+        row_ids = [int(row.id) for row in rows]
+        found, hashes = _identifiers_of(connection, row_ids), _phashes_of(connection, row_ids)
+        for row in rows:
+            yield _evidence(row, found.get(int(row.id), ()), hashes.get(int(row.id), ()))
+        last = row_ids[-1]
 
 
 def replace_networks(connection: Connection, records: Iterable[NetworkRecord]) -> int:
@@ -139,7 +177,7 @@ def _save_identifiers(connection: Connection, batch: Sequence[AnalyzedAd], key: 
         for f in item.extraction.findings
         if f.kind in IDENTIFIER_KINDS
     ]
-    pairs = {(f.kind, identifier_value(f)) for _, f in found}
+    pairs = {(f.kind, f.value) for _, f in found}
     insert_ignoring_conflicts(
         connection,
         identifiers,
@@ -147,9 +185,9 @@ def _save_identifiers(connection: Connection, batch: Sequence[AnalyzedAd], key: 
     )
     ids = _identifier_ids(connection, pairs)
     rows = {
-        (row_id, ids[(f.kind, identifier_value(f))], f.start): {
+        (row_id, ids[(f.kind, f.value)], f.start): {
             "ad_id": row_id,
-            "identifier_id": ids[(f.kind, identifier_value(f))],
+            "identifier_id": ids[(f.kind, f.value)],
             "start": f.start,
             "end": f.end,
             "text": f.text,
@@ -216,6 +254,51 @@ def _network_row(record: NetworkRecord, now: datetime) -> dict[str, Any]:
         "summary": record.summary,
         "updated_at": now,
     }
+
+
+def _identifiers_of(connection: Connection, row_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    query = (
+        select(ad_identifiers.c.ad_id, identifiers.c.kind, identifiers.c.value)
+        .join(identifiers, identifiers.c.id == ad_identifiers.c.identifier_id)
+        .where(ad_identifiers.c.ad_id.in_(row_ids))
+        .order_by(ad_identifiers.c.ad_id, ad_identifiers.c.start)
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for ad_id, kind, value in connection.execute(query):
+        pairs = found.setdefault(int(ad_id), [])
+        if (kind, value) not in pairs:
+            pairs.append((kind, value))
+    return found
+
+
+def _phashes_of(connection: Connection, row_ids: list[int]) -> dict[int, list[str]]:
+    query = (
+        select(ad_images.c.ad_id, images.c.phash)
+        .join(images, images.c.sha256 == ad_images.c.sha256)
+        .where(ad_images.c.ad_id.in_(row_ids), images.c.phash.is_not(None), images.c.phash != "")
+        .order_by(ad_images.c.ad_id, ad_images.c.position)
+    )
+    found: dict[int, list[str]] = {}
+    for ad_id, phash in connection.execute(query):
+        found.setdefault(int(ad_id), []).append(str(phash))
+    return found
+
+
+def _evidence(row: Any, found: Sequence[tuple[str, str]], hashes: Sequence[str]) -> AdEvidence:
+    posted = row.posted_at
+    if posted is not None and posted.tzinfo is None:
+        posted = posted.replace(tzinfo=UTC)
+    return AdEvidence(
+        ad_id=str(row.id),
+        text=f"{row.title}\n{row.body}" if row.title and row.body else row.title or row.body,
+        identifiers=tuple(found),
+        image_hashes=tuple(hashes),
+        city=row.city,
+        region=row.region,
+        posted_at=posted,
+        risk_score=float(row.score or 0.0),
+        juvenile=bool(row.juvenile),
+    )
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
