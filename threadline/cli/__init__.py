@@ -8,7 +8,7 @@ import click
 from pydantic import ValidationError
 
 from threadline import __version__
-from threadline.cli import audit, ingest, link, serve, stats, validate
+from threadline.cli import audit, ingest, link, serve, stats, synth, validate
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 
@@ -20,6 +20,7 @@ COMMANDS: tuple[click.Command, ...] = (
     link.link,
     serve.serve,
     stats.stats,
+    synth.synth,
     validate.validate,
 )
 

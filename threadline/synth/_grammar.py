@@ -1,0 +1,31 @@
+"""A tiny pattern language for the phrase bank: `[a|b|c]` picks one, `{slot}` stays."""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import cache
+
+_GROUP = re.compile(r"\[([^\[\]]*)\]")
+_SPACES = re.compile(r" {2,}")
+
+Pattern = tuple[str | tuple[str, ...], ...]
+
+
+@cache
+def parse(pattern: str) -> Pattern:
+    """Literal runs and choice groups of one pattern."""
+    parts: list[str | tuple[str, ...]] = []
+    last = 0
+    for match in _GROUP.finditer(pattern):
+        parts.append(pattern[last : match.start()])
+        parts.append(tuple(match.group(1).split("|")))
+        last = match.end()
+    parts.append(pattern[last:])
+    return tuple(part for part in parts if part != "")
+
+
+def realize(pattern: str, rng: random.Random) -> str:
+    """One sentence from a pattern; double spaces left by empty choices are closed."""
+    text = "".join(p if isinstance(p, str) else rng.choice(p) for p in parse(pattern))
+    return _SPACES.sub(" ", text).strip(" ")

@@ -1,0 +1,107 @@
+"""Small abstract pictures (gradients, shapes, letters; never people) and their reposts."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from threadline.synth._rng import seeded
+
+TRANSFORMS: tuple[str, ...] = ("none", "resize", "recompress", "crop")
+_VARIANTS = ("resize", "recompress", "crop")
+
+
+def transforms_for(origin: str) -> tuple[str, ...]:
+    """The transforms one origin is reposted with: `none` and two others (three files)."""
+    dropped = _VARIANTS[int(origin[1:]) % 3]
+    return ("none", *(name for name in _VARIANTS if name != dropped))
+
+
+def draw_origin(origin: str, seed: int) -> Image.Image:
+    """The original picture, the same for the same origin id and seed."""
+    rng = seeded(seed, "image", origin)
+    width, height = rng.randint(96, 160), rng.randint(96, 160)
+    image = Image.fromarray(_gradient(width, height, rng), "RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(3, 7)):
+        _shape(draw, width, height, rng)
+    letters = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(rng.randint(2, 5)))
+    draw.text((rng.randint(4, width // 2), rng.randint(4, height - 16)), letters, fill=_color(rng))
+    return image
+
+
+def _color(rng: random.Random) -> tuple[int, int, int]:
+    return rng.randrange(256), rng.randrange(256), rng.randrange(256)
+
+
+def _gradient(width: int, height: int, rng: random.Random) -> np.ndarray:
+    start, end = np.array(_color(rng), float), np.array(_color(rng), float)
+    dx, dy = rng.uniform(-1, 1), rng.uniform(-1, 1)
+    ys, xs = np.mgrid[0:height, 0:width]
+    ramp = xs * dx + ys * dy
+    ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-9)
+    pixels = start + (end - start) * ramp[..., None]
+    return np.asarray(pixels.clip(0, 255), dtype=np.uint8)
+
+
+def _shape(draw: ImageDraw.ImageDraw, width: int, height: int, rng: random.Random) -> None:
+    x0, y0 = rng.randrange(width), rng.randrange(height)
+    x1, y1 = x0 + rng.randint(10, width // 2), y0 + rng.randint(10, height // 2)
+    kind = rng.randrange(4)
+    if kind == 0:
+        draw.ellipse((x0, y0, x1, y1), fill=_color(rng))
+    elif kind == 1:
+        draw.rectangle((x0, y0, x1, y1), fill=_color(rng), outline=_color(rng))
+    elif kind == 2:
+        points = [(rng.randrange(width), rng.randrange(height)) for _ in range(3)]
+        draw.polygon(points, fill=_color(rng))
+    else:
+        draw.line((x0, y0, x1, y1), fill=_color(rng), width=rng.randint(2, 6))
+
+
+def encode(image: Image.Image, transform: str, rng: random.Random) -> bytes:
+    """JPEG bytes of the picture as reposted with `transform`."""
+    quality = 90
+    if transform == "resize":
+        scale = rng.uniform(0.6, 0.85)
+        size = (round(image.width * scale), round(image.height * scale))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    elif transform == "crop":
+        dx, dy = round(image.width * rng.uniform(0.04, 0.08)), round(image.height * 0.05)
+        image = image.crop((dx, dy, image.width - dx, image.height - dy))
+    elif transform == "recompress":
+        quality = rng.randint(30, 45)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+class ImageStore:
+    """Writes each (origin, transform) file once and remembers its path and SHA-256."""
+
+    def __init__(self, directory: Path, prefix: str, seed: int) -> None:
+        self.directory = directory
+        self.prefix = prefix
+        self.seed = seed
+        self._written: dict[str, dict[str, str]] = {}
+
+    def get(self, origin: str, transform: str) -> dict[str, str]:
+        """The record image `{"path", "sha256"}`, writing the file on first use."""
+        name = f"{origin}-{transform}.jpg"
+        known = self._written.get(name)
+        if known is None:
+            known = self._write(name, origin, transform)
+            self._written[name] = known
+        return dict(known)
+
+    def _write(self, name: str, origin: str, transform: str) -> dict[str, str]:
+        rng = seeded(self.seed, "image", origin, transform)
+        data = encode(draw_origin(origin, self.seed), transform, rng)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / name).write_bytes(data)
+        return {"path": self.prefix + name, "sha256": hashlib.sha256(data).hexdigest()}

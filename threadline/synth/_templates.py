@@ -1,0 +1,281 @@
+"""Text templates: fixed wording drawn from the phrase bank, with slots filled per ad.
+
+Two templates share little wording because every sentence is realized word group by word
+group from a large space of choices; ads of one template differ only in slot values.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from threadline.synth import _lexicon as lex
+from threadline.synth._grammar import realize
+from threadline.synth._rng import seeded
+
+# A piece of a line: literal text, or a slot (kind, index) filled when an ad is written.
+Piece = str | tuple[str, int]
+_SLOT = re.compile(r"\{([a-z]+)(\d*)\}")
+_WORD = re.compile(r"[A-Za-z']+")
+_UNITS: tuple[str, ...] = ("half_hour", "hour", "quick_visit", "overnight", "session")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of an ad; `upper` writes names and cities in capitals too."""
+
+    pieces: tuple[Piece, ...]
+    upper: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The fixed part of an ad, its slots, and how the slots are written."""
+
+    id: str
+    title: Line
+    body: tuple[Line, ...]
+    separator: str
+    fixed: tuple[tuple[str, str, str], ...]  # ("ind"|"neg", code or kind, text) by slot index
+    age_form: str
+    price_form: dict[str, str]
+    units: tuple[str, ...]
+    price_separator: str
+    leads: dict[str, str]  # leads written before optional contact lines
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a network offers a template: its kind and how many handles and emails it has."""
+
+    kind: str
+    handles: int
+    emails: int
+    has_phone: bool
+
+
+class _Draft:
+    """A template under construction: lines as slot-marked strings and fixed slot values."""
+
+    def __init__(self, rng: random.Random, typo_rate: float) -> None:
+        self.rng = rng
+        self.typo_rate = typo_rate
+        self.fixed: list[tuple[str, str, str]] = []
+
+    def fix(self, kind: str, code: str, text: str) -> str:
+        """A slot marker for a fixed value (indicator or hard negative)."""
+        self.fixed.append((kind, code, text))
+        return f"{{{kind}{len(self.fixed) - 1}}}"
+
+    def sentence(self, pattern: str) -> str:
+        """A realized sentence from the bank, with this template's typos."""
+        return self.typo(realize(pattern, self.rng))
+
+    def typo(self, text: str) -> str:
+        """The text with slang and misspellings, slot markers untouched."""
+        if not self.typo_rate:
+            return text
+        parts = _SLOT.split(text)
+        return "".join(
+            _WORD.sub(self._typo_word, parts[i]) if i % 3 == 0 else _marker(parts, i)
+            for i in range(len(parts))
+        )
+
+    def _typo_word(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        swap = lex.TYPO_SWAPS.get(word.lower())
+        if swap is not None and self.rng.random() < self.typo_rate * 8:
+            return swap
+        if len(word) >= 4 and self.rng.random() < self.typo_rate:
+            return _misspell(word, self.rng)
+        return word
+
+
+def _marker(parts: list[str], i: int) -> str:
+    # re.split with two groups yields literal, kind, index, literal, ...
+    return f"{{{parts[i]}{parts[i + 1]}}}" if i % 3 == 1 else ""
+
+
+def _misspell(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def compile_line(text: str, upper: bool = False) -> Line:
+    """Split a slot-marked line into literal pieces and slots."""
+    pieces: list[Piece] = []
+    last = 0
+    for match in _SLOT.finditer(text):
+        if match.start() > last:
+            pieces.append(_case(text[last : match.start()], upper))
+        pieces.append((match.group(1), int(match.group(2) or 0)))
+        last = match.end()
+    if last < len(text):
+        pieces.append(_case(text[last:], upper))
+    return Line(tuple(pieces), upper)
+
+
+def _case(text: str, upper: bool) -> str:
+    return text.upper() if upper else text
+
+
+def build_template(template_id: str, needs: Needs, seed: int) -> Template:
+    """A new template for one network, the same for the same id and seed."""
+    rng = seeded(seed, "template", template_id)
+    draft = _Draft(rng, rng.choice((0.0, 0.0, 0.015, 0.04)))
+    tags = _indicator_tags(draft, needs.kind)
+    title_tags = [tags.pop() for _ in range(min(len(tags), rng.randint(0, 2)))]
+    units = _choose_units(rng)
+    body = _body_lines(draft, needs, tags, units)
+    return Template(
+        id=template_id,
+        title=compile_line(_title(draft, title_tags), upper=rng.random() < 0.25),
+        body=tuple(compile_line(line, upper=rng.random() < 0.06) for line in body),
+        separator=rng.choice(("\n", "\n", "\n", " ", "\n\n")),
+        fixed=tuple(draft.fixed),
+        age_form=rng.choice(lex.AGE_FORMS),
+        price_form=rng.choice(lex.PRICE_FORMS),
+        units=units,
+        price_separator=rng.choice(lex.RATE_SEPARATORS),
+        leads=_leads(rng),
+    )
+
+
+def _leads(rng: random.Random) -> dict[str, str]:
+    return {
+        "phone2": rng.choice(lex.SECOND_PHONE_LEADS),
+        "handle": rng.choice(lex.HANDLE_LEADS),
+        "email": rng.choice(lex.EMAIL_LEADS),
+    }
+
+
+def _choose_units(rng: random.Random) -> tuple[str, ...]:
+    count = rng.choice((1, 2, 2, 3, 3, 4))
+    chosen = set(rng.sample(_UNITS, count))
+    return tuple(unit for unit in _UNITS if unit in chosen)
+
+
+def _indicator_tags(draft: _Draft, kind: str) -> list[str]:
+    """Slot markers for the indicators this template plants, in random order."""
+    rng = draft.rng
+    chosen: dict[str, str] = {}
+    for category, rate in lex.INDICATOR_RATES[kind].items():
+        codes = [code for code in lex.INDICATORS if code.startswith(category + ".")]
+        for _ in range(int(rate) + (rng.random() < rate % 1)):
+            code = rng.choice(codes)
+            chosen.setdefault(code, rng.choice(lex.INDICATORS[code]))
+    tags = [_tag(draft, code, phrase) for code, phrase in chosen.items()]
+    rng.shuffle(tags)
+    return tags
+
+
+def _tag(draft: _Draft, code: str, phrase: str) -> str:
+    if draft.rng.random() < 0.3 and not code.startswith("emoji."):
+        phrase = phrase.upper()
+    return draft.fix("ind", code, phrase)
+
+
+def _title(draft: _Draft, tags: list[str]) -> str:
+    rng = draft.rng
+    text = draft.sentence(rng.choice(lex.TITLES))
+    for tag in tags:
+        text = f"{tag} {text}" if rng.random() < 0.5 else f"{text} {tag}"
+    if rng.random() < 0.5:
+        text = f"{text} {rng.choice(lex.DECOR_EMOJI)}"
+    return text
+
+
+def _body_lines(draft: _Draft, needs: Needs, tags: list[str], units: tuple[str, ...]) -> list[str]:
+    rng = draft.rng
+    middle = _filler_lines(draft) + [_wrap(tag, rng) for tag in tags] + _fact_lines(draft, units)
+    rng.shuffle(middle)
+    contact = _contact_lines(draft, needs)
+    head = [draft.sentence(rng.choice(lex.INTROS))] if rng.random() < 0.85 else []
+    if rng.random() < 0.25:
+        return head + contact + middle
+    return head + middle + contact
+
+
+def _filler_lines(draft: _Draft) -> list[str]:
+    rng = draft.rng
+    sentences = [draft.sentence(p) for p in rng.sample(lex.FILLER, rng.randint(5, 9))]
+    lines: list[str] = []
+    while sentences:
+        take = rng.randint(1, 3)
+        lines.append(_join_sentences(sentences[:take], rng))
+        del sentences[:take]
+    return lines
+
+
+def _join_sentences(sentences: list[str], rng: random.Random) -> str:
+    ending = rng.choice((". ", "! ", " ", "... ", ". "))
+    text = ending.join(sentences)
+    if rng.random() < 0.3:
+        text = f"{text} {rng.choice(lex.DECOR_EMOJI)}"
+    return text
+
+
+def _wrap(tag: str, rng: random.Random) -> str:
+    before, after = rng.choice(lex.TAG_WRAPS)
+    return f"{before}{tag}{after}"
+
+
+def _fact_lines(draft: _Draft, units: tuple[str, ...]) -> list[str]:
+    rng = draft.rng
+    lines: list[str] = []
+    if rng.random() < 0.8:
+        lines.append(f"{rng.choice(lex.AGE_LEADS)}{{age}}".strip())
+    if rng.random() < 0.7:
+        lines.append(_availability(draft))
+    if rng.random() < 0.8:
+        lines.append(draft.sentence(rng.choice(lex.INOUT)))
+    if rng.random() < 0.85:
+        lines.append(_rates(rng, units))
+    lines.extend(_optional_facts(draft))
+    return lines
+
+
+def _availability(draft: _Draft) -> str:
+    lead = draft.rng.choice(lex.AVAIL_LEADS)
+    return f"{lead} {draft.fix('neg', 'time', draft.rng.choice(lex.TIME_RANGES))}"
+
+
+def _rates(rng: random.Random, units: tuple[str, ...]) -> str:
+    lead = rng.choice(lex.RATE_LEADS)
+    slots = "{prices}"
+    return f"{lead} {slots}".strip() if units else lead
+
+
+def _optional_facts(draft: _Draft) -> list[str]:
+    rng = draft.rng
+    lines: list[str] = []
+    if rng.random() < 0.5:
+        height = draft.fix("neg", "height", rng.choice(lex.HEIGHTS))
+        size = draft.fix("neg", "measurement", rng.choice(lex.MEASUREMENTS))
+        lines.append(f"{rng.choice(lex.DETAIL_LEADS)} {height} {size}".strip())
+    if rng.random() < 0.5:
+        lines.append(f"{rng.choice(lex.DATE_LEADS)} {{date}}")
+    if rng.random() < 0.25:
+        year = draft.fix("neg", "year", str(rng.randint(2012, 2024)))
+        lines.append(f"{rng.choice(lex.YEAR_LEADS)} {year}")
+    return lines
+
+
+def _contact_lines(draft: _Draft, needs: Needs) -> list[str]:
+    rng = draft.rng
+    lines: list[str] = []
+    if needs.has_phone:
+        lead = realize(rng.choice(lex.CONTACT_LEADS), rng)
+        lines.append(f"{lead} {{phone}}{rng.choice(lex.CONTACT_TAILS)}")
+        lines.append("{phonealt}")
+    # A network without a phone is reached through its handles, so they are always there.
+    keep = 0.8 if needs.has_phone else 1.0
+    lines.extend(f"{{handle{i}}}" for i in range(needs.handles) if rng.random() < keep)
+    lines.extend(f"{{email{i}}}" for i in range(needs.emails) if rng.random() < 0.7)
+    return lines
