@@ -1,9 +1,17 @@
-"""Perceptual image hashes and a multi-index Hamming search over them."""
+"""Perceptual image hashes and a multi-index Hamming search over them.
+
+`hash_image` writes nine 256-bit DCT hashes (pHash of 16x16 coefficients): the whole image
+and eight centred crops (0, 4 or 8 % off each side, across and down). A lightly cropped
+repost matches one of the original's crops, and the original matches one of the repost's,
+so two images match when either one's whole-image hash is within MAX_DISTANCE bits of any
+hash of the other. Candidates come from an index of each hash's low-frequency 8x8 corner
+(four 16-bit chunks, exact chunk match); only candidates are compared in full.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable
 from os import PathLike
 
 import imagehash
@@ -11,22 +19,31 @@ from PIL import Image
 
 from threadline.errors import InputError
 
-MAX_DISTANCE = 7  # bits; resized, recompressed and lightly cropped copies stay within this
-_CHUNKS = 4
-_CHUNK_BITS = 16
-_CHUNK_MASK = (1 << _CHUNK_BITS) - 1
-# Pigeonhole: when d <= MAX_DISTANCE, some chunk differs in at most d // _CHUNKS bits.
-_PROBE = MAX_DISTANCE // _CHUNKS
+CROPS = (0.0, 0.04, 0.08)  # share cut from each side, across and down
+MAX_DISTANCE = 56  # of 256 bits: reposts measured up to 50, unrelated pictures from 66
+MAX_DISTANCE_64 = 7  # for plain 64-bit hashes from elsewhere (no crops)
+_VARIANT_HEX = 64
+_CHUNK_MASK = 0xFFFF
 
 
 def hash_image(image: str | PathLike[str] | bytes) -> str:
-    """The 64-bit perceptual hash (DCT pHash) of an image file or its bytes, as 16 hex digits."""
+    """The perceptual hashes of an image file or its bytes: nine 256-bit hashes as hex."""
     try:
         source = io.BytesIO(image) if isinstance(image, bytes) else image
         with Image.open(source) as opened:
-            return str(imagehash.phash(opened.convert("L")))
+            gray = opened.convert("L")
     except (OSError, ValueError) as exc:
         raise InputError(f"image cannot be read: {exc}") from exc
+    return "".join(
+        str(imagehash.phash(_crop(gray, across, down), hash_size=16))
+        for across in CROPS
+        for down in CROPS
+    )
+
+
+def _crop(image: Image.Image, across: float, down: float) -> Image.Image:
+    dx, dy = round(image.width * across), round(image.height * down)
+    return image.crop((dx, dy, image.width - dx, image.height - dy))
 
 
 def hamming(a: int, b: int) -> int:
@@ -42,48 +59,87 @@ def parse_hash(text: str) -> int:
         raise InputError(f"image hash is not hex: {text[:20]!r}") from exc
 
 
-def _chunks(value: int) -> Iterator[tuple[int, int]]:
-    for index in range(_CHUNKS):
-        yield index, (value >> (index * _CHUNK_BITS)) & _CHUNK_MASK
+def split_hash(text: str) -> tuple[int, ...]:
+    """The variants of a hash string: nine (or one) 256-bit values, or one 64-bit value."""
+    text = text.strip().lower()
+    if len(text) % _VARIANT_HEX == 0 and text:
+        return tuple(
+            parse_hash(text[i : i + _VARIANT_HEX]) for i in range(0, len(text), _VARIANT_HEX)
+        )
+    if len(text) == 16:
+        return (parse_hash(text),)
+    raise InputError(f"image hash has {len(text)} hex digits; expected 16 or a multiple of 64")
 
 
-def _probes(chunk: int, radius: int) -> Iterator[int]:
-    yield chunk
-    if radius >= 1:
-        for bit in range(_CHUNK_BITS):
-            yield chunk ^ (1 << bit)
+def corner(value: int, bits: int) -> int:
+    """The 64 low-frequency bits (top-left 8x8 of a 16x16 hash); a 64-bit hash is its own."""
+    if bits == 64:
+        return value
+    out = 0
+    for row in range(8):
+        out = (out << 8) | ((value >> (bits - 16 * row - 8)) & 0xFF)
+    return out
 
 
 class HammingIndex:
-    """Multi-index hashing: four 16-bit tables, probed within radius, candidates verified."""
+    """Images by hash; `near` finds stored images within the distance rule of a new one."""
 
-    def __init__(self, max_distance: int = MAX_DISTANCE) -> None:
-        self.max_distance = max_distance
-        self._probe = min(max_distance // _CHUNKS, 1)
-        self._values: list[int] = []
-        self._tables: list[dict[int, list[int]]] = [{} for _ in range(_CHUNKS)]
+    def __init__(self) -> None:
+        self._variants: list[tuple[int, ...]] = []
+        self._bits: list[int] = []
+        self._whole: list[dict[int, list[int]]] = [{} for _ in range(4)]
+        self._cropped: list[dict[int, list[int]]] = [{} for _ in range(4)]
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._variants)
 
-    def value(self, item: int) -> int:
-        """The hash stored as `item`."""
-        return self._values[item]
+    def near(self, variants: tuple[int, ...], bits: int) -> list[int]:
+        """Stored items matching these variants, in insertion order."""
+        found: set[int] = set()
+        corners = [corner(v, bits) for v in variants]
+        found.update(_lookup(self._cropped, corners[:1]))
+        found.update(_lookup(self._whole, corners))
+        return sorted(i for i in found if self._matches(i, variants, bits))
 
-    def near(self, value: int) -> list[int]:
-        """Items within max_distance of `value`, in insertion order."""
-        seen: set[int] = set()
-        for index, chunk in _chunks(value):
-            table = self._tables[index]
-            for probe in _probes(chunk, self._probe):
-                seen.update(table.get(probe, ()))
-        limit = self.max_distance
-        return sorted(i for i in seen if (self._values[i] ^ value).bit_count() <= limit)
+    def _matches(self, item: int, variants: tuple[int, ...], bits: int) -> bool:
+        if self._bits[item] != bits:
+            return False
+        stored = self._variants[item]
+        limit = MAX_DISTANCE if bits == 256 else MAX_DISTANCE_64
+        best = min(
+            min((variants[0] ^ other).bit_count() for other in stored),
+            min((stored[0] ^ mine).bit_count() for mine in variants),
+        )
+        return best <= limit
 
-    def add(self, value: int) -> int:
-        """Store a hash; returns its item number."""
-        item = len(self._values)
-        self._values.append(value)
-        for index, chunk in _chunks(value):
-            self._tables[index].setdefault(chunk, []).append(item)
+    def add(self, variants: tuple[int, ...], bits: int) -> int:
+        """Store an image's variants; returns its item number."""
+        item = len(self._variants)
+        self._variants.append(variants)
+        self._bits.append(bits)
+        corners = [corner(v, bits) for v in variants]
+        _store(self._whole, corners[0], item)
+        for value in corners[1:]:
+            _store(self._cropped, value, item)
         return item
+
+
+def _chunks(value: int) -> Iterable[tuple[int, int]]:
+    for index in range(4):
+        yield index, (value >> (16 * index)) & _CHUNK_MASK
+
+
+def _lookup(tables: list[dict[int, list[int]]], corners: list[int]) -> Iterable[int]:
+    for value in corners:
+        for index, chunk in _chunks(value):
+            yield from tables[index].get(chunk, ())
+
+
+def _store(tables: list[dict[int, list[int]]], value: int, item: int) -> None:
+    for index, chunk in _chunks(value):
+        tables[index].setdefault(chunk, []).append(item)
+
+
+def hash_bits(text: str) -> int:
+    """Bits per variant of a hash string (64 for a plain pHash, else 256)."""
+    return 64 if len(text.strip()) == 16 else 256

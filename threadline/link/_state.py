@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from threadline.errors import InputError
 from threadline.link import _lsh, _minhash
 from threadline.link._groups import Groups
-from threadline.link._images import HammingIndex, parse_hash
+from threadline.link._images import HammingIndex, hash_bits, split_hash
 from threadline.link._mask import mask_tokens
 from threadline.link._spread import SpreadRule
 from threadline.link._unionfind import UnionFind, component_roots
@@ -84,7 +84,7 @@ class LinkState:
         self.templates = Groups("template", self.ads.keys)
         self.rule = SpreadRule()
         self._key_items: dict[str, int] = {}
-        self._image_items: dict[int, int] = {}
+        self._image_items: dict[str, int] = {}
         self._hamming = HammingIndex()
         self._sigs = np.empty((0, _minhash.PERMUTATIONS), np.uint32)
         self._bands = _lsh.BandIndex()
@@ -166,13 +166,15 @@ class LinkState:
         return links
 
     def _image_item(self, text: str, links: list[Link]) -> int:
-        value = parse_hash(text)
-        item = self._image_items.get(value)
+        key = text.strip().lower()
+        item = self._image_items.get(key)
         if item is not None:
             return item
-        near = self._hamming.near(value)
-        item = self.images.add_item(f"{value:016x}")
-        self._image_items[value] = self._hamming.add(value)
+        variants, bits = split_hash(key), hash_bits(key)
+        near = self._hamming.near(variants, bits)
+        # Labelled by the first 64 bits of the whole-image hash: short enough to read.
+        item = self.images.add_item(key[:16])
+        self._image_items[key] = self._hamming.add(variants, bits)
         for other in near:
             ends = self.images.join(item, other)
             if ends is not None:

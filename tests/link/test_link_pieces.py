@@ -1,0 +1,143 @@
+"""Exact values for the pieces: MinHash/LSH, Hamming index, union-find, templates."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from threadline.errors import InputError
+from threadline.link import hash_image
+from threadline.link._images import HammingIndex, corner, hamming, parse_hash, split_hash
+from threadline.link._lsh import BandIndex, band_keys, within
+from threadline.link._mask import mask_tokens
+from threadline.link._minhash import shingle_hashes, signatures, similarity, token_ids
+from threadline.link._templates import describe
+from threadline.link._unionfind import UnionFind, component_roots
+
+
+def _sig(text: str) -> np.ndarray:
+    return signatures([shingle_hashes(token_ids(text.split()))])
+
+
+def test_signatures_equal_for_equal_text_and_differ_for_unrelated() -> None:
+    a = _sig("one two three four five six seven eight")
+    assert similarity(a, _sig("one two three four five six seven eight")).tolist() == [1.0]
+    assert similarity(a, _sig("zz yy xx ww vv uu tt ss")).tolist() == [0.0]
+
+
+def test_signatures_are_the_same_across_calls() -> None:
+    # CRC-32 token ids and a fixed seed: the same text always gives the same signature
+    assert token_ids(["girl"]).tolist() == [2579420686]
+    assert np.array_equal(_sig("a b c d e"), _sig("a b c d e"))
+
+
+def test_shingle_hashes_counts_three_word_windows() -> None:
+    assert len(shingle_hashes(token_ids(["a", "b", "c", "d", "e"]))) == 3
+    assert len(shingle_hashes(token_ids(["a", "b"]))) == 1
+    assert len(shingle_hashes(token_ids([]))) == 0
+
+
+def test_band_index_finds_indexed_duplicate_and_not_unrelated() -> None:
+    index = BandIndex()
+    sigs = np.concatenate([_sig("w1 w2 w3 w4 w5 w6 w7 w8"), _sig("q1 q2 q3 q4 q5 q6 q7 q8")])
+    index.insert(band_keys(sigs), np.array([10, 11], np.int64))
+    rows, ids = index.candidates(band_keys(_sig("w1 w2 w3 w4 w5 w6 w7 w8")))
+    assert (rows.tolist(), ids.tolist()) == ([0], [10])
+
+
+def test_within_pairs_each_row_with_its_bucket_head() -> None:
+    keys = np.array([[5, 1], [5, 2], [7, 3], [5, 4]], np.uint64)
+    keys = np.repeat(keys, 8, axis=1)  # 16 bands: the first 8 share key 5 across rows 0, 1, 3
+    first, second = within(keys)
+    assert sorted(zip(first.tolist(), second.tolist(), strict=True)) == [(1, 0), (3, 0), (3, 1)]
+
+
+def test_hamming_and_parse_hash() -> None:
+    assert hamming(0b1011, 0b0001) == 2
+    assert parse_hash("ff00") == 0xFF00
+    with pytest.raises(InputError):
+        parse_hash("not hex")
+
+
+def test_hamming_index_returns_items_within_distance_only() -> None:
+    index = HammingIndex()
+    base = 0x0123456789ABCDEF
+    near = index.add((base ^ 0b1111111,), 64)  # 7 bits away
+    index.add((base ^ 0xFF,), 64)  # 8 bits away
+    index.add((base ^ 0b1111111,), 256)  # another kind of hash: never compared
+    assert index.near((base,), 64) == [near]
+
+
+def test_corner_takes_the_low_frequency_eight_by_eight() -> None:
+    value = int("ff00" * 8 + "0000" * 8, 16)  # rows 0-7: first 8 bits set
+    assert corner(value, 256) == 0xFFFFFFFFFFFFFFFF
+    assert corner(0x1234, 64) == 0x1234
+
+
+def _picture() -> Image.Image:
+    image = Image.new("RGB", (140, 120), (30, 60, 90))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 80, 70), fill=(220, 40, 40))
+    draw.rectangle((70, 50, 130, 110), fill=(40, 200, 90))
+    draw.line((0, 119, 139, 0), fill=(250, 250, 0), width=5)
+    return image
+
+
+def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def test_hash_image_survives_resize_recompression_and_light_crop() -> None:
+    image = _picture()
+    index = HammingIndex()
+    original = index.add(split_hash(hash_image(_jpeg(image))), 256)
+    index.add(split_hash(hash_image(_jpeg(Image.new("RGB", (140, 120), (200, 10, 10))))), 256)
+    copies = {
+        "resize": _jpeg(image.resize((98, 84))),
+        "recompress": _jpeg(image, quality=35),
+        "crop": _jpeg(image.crop((8, 6, 132, 114))),
+    }
+    found = {name: index.near(split_hash(hash_image(data)), 256) for name, data in copies.items()}
+    assert found == {"resize": [original], "recompress": [original], "crop": [original]}
+
+
+def test_hash_image_reads_paths_and_bytes_alike(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = _jpeg(_picture())
+    (tmp_path / "a.jpg").write_bytes(data)
+    assert hash_image(tmp_path / "a.jpg") == hash_image(data)
+    assert len(hash_image(data)) == 9 * 64
+    with pytest.raises(InputError):
+        hash_image(b"not an image")
+
+
+def test_union_find_joins_and_reports_roots() -> None:
+    uf = UnionFind()
+    for _ in range(5):
+        uf.add()
+    assert uf.union(0, 1) == (0, 1)
+    assert uf.union(2, 1) == (0, 2)
+    assert uf.union(0, 2) is None
+    assert [uf.find(i) for i in range(5)] == [0, 0, 0, 3, 4]
+
+
+def test_component_roots_gives_smallest_member() -> None:
+    roots = component_roots(6, np.array([4, 1], np.int64), np.array([2, 5], np.int64))
+    assert roots.tolist() == [0, 1, 2, 3, 2, 1]
+
+
+def test_describe_template_shows_fixed_text_and_slots() -> None:
+    members = [
+        mask_tokens("Hi I am Ana, new in Reno! call 775-555-0101 sweet", ["Ana"], "Reno"),
+        mask_tokens("Hi I am Bea, new in Vegas! call 702-555-0142 so sweet", ["Bea"], "Vegas"),
+    ]
+    template = describe("T1", 2, members)
+    assert template.text == "hi i am {name} new in {city} call {phone} {text} sweet"
+    assert [(s.kind, s.examples) for s in template.slots] == [
+        ("name", ("ana", "bea")),
+        ("city", ("reno", "vegas")),
+        ("phone", ("775 555 0101", "702 555 0142")),
+        ("text", ("so",)),
+    ]
