@@ -8,7 +8,7 @@ import click
 from pydantic import ValidationError
 
 from threadline import __version__
-from threadline.cli import audit, ingest, link, serve, stats, synth, validate
+from threadline.cli import audit, extract, ingest, link, serve, stats, synth, validate
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 
@@ -16,6 +16,7 @@ __all__ = ["cli", "main"]
 
 COMMANDS: tuple[click.Command, ...] = (
     audit.audit,
+    extract.extract,
     ingest.ingest,
     link.link,
     serve.serve,
