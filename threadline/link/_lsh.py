@@ -86,9 +86,9 @@ class BandIndex:
 
 def within(keys: NDArray[np.uint64]) -> Pairs:
     """Row pairs of one batch that share a band: each row with its bucket's head and previous."""
-    firsts: list[NDArray[np.int64]] = []
-    seconds: list[NDArray[np.int64]] = []
-    for band in range(BANDS):
+    firsts: list[NDArray[np.int64]] = [np.empty(0, np.int64)]
+    seconds: list[NDArray[np.int64]] = [np.empty(0, np.int64)]
+    for band in range(BANDS if len(keys) > 1 else 0):
         order = np.argsort(keys[:, band], kind="stable")
         ordered = keys[order, band]
         same = ordered[1:] == ordered[:-1]

@@ -69,8 +69,12 @@ def identifier_label(kind: str, value: str) -> str | None:
     if kind not in _LINKING_KINDS:
         return None
     value = value.strip()
-    if kind != "phone":
-        value = value.lower().lstrip("@")
+    if kind == "email":
+        value = value.lower()
+    elif kind == "handle":  # "service:handle", compared without case or a leading @
+        service, _, handle = value.lower().rpartition(":")
+        value = f"{service.strip()}:{handle.strip().lstrip('@')}" if service else handle
+        value = value.lstrip("@")
     return f"{kind}:{value}" if value else None
 
 
