@@ -26,26 +26,27 @@ class Choice:
     images: list[tuple[str, str]]
     template_only: bool = False
 
-    def keys(self, net: Network) -> set[str]:
-        """The evidence this ad shares with others of its network (burner phones aside)."""
-        keys = {net.template_ids[self.template]}
-        if not self.template_only:
-            keys.update(phone for phone in (self.phone, self.alt_phone) if phone)
-        keys.update(f"{h[0]}:{h[1]}" for h in self.handles if h)
-        keys.update(email for email in self.emails if email)
-        keys.update(origin for origin, _ in self.images)
-        return keys
+    def keys(self, net: Network) -> list[str]:
+        """The phones and template this ad shares with others of its network.
+
+        Handles, emails and images are shared too, but phones and templates alone are
+        enough to keep every network connected, and checking fewer keys is faster.
+        """
+        template = net.template_ids[self.template]
+        if self.template_only:
+            return [template]
+        return [key for key in (template, self.phone, self.alt_phone) if key]
 
 
 def choose(net: Network, rng: random.Random) -> Choice:
     """The next ad's choices; every ad shares evidence with an earlier ad of its network."""
-    persona = rng.choice(net.personas)
+    persona = net.personas[int(rng.random() * len(net.personas))]
     if _template_only(net, rng):
         choice = _burner_choice(net, persona, rng)
     else:
         choice = _usual_choice(net, persona, rng)
     keys = choice.keys(net)
-    if net.emitted and keys.isdisjoint(net.seen):
+    if net.emitted and not any(key in net.seen for key in keys):
         # Nothing in common yet (a new phone and a new template): fall back on a known template.
         choice.template = rng.choice(net.seen_templates)
         keys = choice.keys(net)
@@ -80,7 +81,7 @@ def _usual_choice(net: Network, persona: Persona, rng: random.Random) -> Choice:
     phone, alt = _phones(net, rng)
     keep_handle = 0.85 if net.phones else 1.0
     return Choice(
-        template=rng.randrange(len(net.template_ids)),
+        template=int(rng.random() * len(net.template_ids)),
         persona=persona,
         phone=phone,
         alt_phone=alt,
@@ -104,7 +105,10 @@ def _phones(net: Network, rng: random.Random) -> tuple[str | None, str | None]:
 
 
 def _images(net: Network, rng: random.Random) -> list[tuple[str, str]]:
-    count = min(len(net.origins), rng.choice(_IMAGE_COUNTS[net.kind]))
+    if not net.origins:
+        return []
+    counts = _IMAGE_COUNTS[net.kind]
+    count = min(len(net.origins), counts[int(rng.random() * len(counts))])
     origins = rng.sample(net.origins, count) if count else []
     return [(origin, _transform(origin, rng)) for origin in origins]
 

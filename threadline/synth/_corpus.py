@@ -6,7 +6,8 @@ import heapq
 import os
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ from threadline.synth._choice import Choice, choose, city_at
 from threadline.synth._images import ImageStore
 from threadline.synth._places import City
 from threadline.synth._plan import PERIOD_DAYS, Network, plan_networks
-from threadline.synth._render import AdWriter, Facts
+from threadline.synth._render import AdWriter, Compiled, Facts, compile_template, write_ad
 from threadline.synth._rng import seeded
-from threadline.synth._templates import Needs, Template, build_template
+from threadline.synth._templates import Needs, build_template
 
 
 def period_end(seed: int) -> datetime:
@@ -60,7 +61,7 @@ class _Stream:
         self.width = width
         self.rng = seeded(seed, "ads")
         self.start = period_end(seed) - timedelta(days=PERIOD_DAYS)
-        self.templates: dict[str, Template] = {}
+        self.templates: dict[str, Compiled] = {}
 
     def ads(self) -> Iterator[dict[str, Any]]:
         """Records in posting order."""
@@ -88,38 +89,32 @@ class _Stream:
             self.templates.pop(template_id, None)
         net.seen.clear()
 
-    def _template(self, net: Network, index: int) -> Template:
+    def _template(self, net: Network, index: int) -> Compiled:
+        """The compiled template, built on first use and dropped when its network is done."""
         template_id = net.template_ids[index]
-        template = self.templates.get(template_id)
-        if template is None:
+        compiled = self.templates.get(template_id)
+        if compiled is None:
             needs = Needs(net.kind, len(net.handles), len(net.emails), bool(net.phones))
-            template = build_template(template_id, needs, self.seed)
-            self.templates[template_id] = template
-        return template
+            compiled = compile_template(build_template(template_id, needs, self.seed))
+            self.templates[template_id] = compiled
+        return compiled
 
     def _ad(self, net: Network, at: float, ad_id: str) -> dict[str, Any]:
         rng = self.rng
         choice = choose(net, rng)
         city = city_at(net, at, rng)
         posted = self.start + timedelta(seconds=at)
-        facts = _facts(net, choice, city, posted, rng)
-        template = self._template(net, choice.template)
-        writer = AdWriter(template, facts, rng)
-        title_end = writer.write_title()
-        writer.add("\n")
-        writer.write_body(template.body, template.separator)
-        site = net.site if rng.random() < 0.85 else rng.randrange(len(lex.SITES))
-        post_id = str(
-            rng.randrange(10**9, 10**10) if rng.random() < 0.7 else rng.randrange(10**7, 10**9)
+        writer, title_end = write_ad(
+            self._template(net, choice.template), _facts(net, choice, city, posted, rng), rng
         )
-        site_phone = lex.SITES[site][1] if rng.random() < 0.35 else None
+        site, post_id, site_phone = _site(net, rng)
         writer.site_footer(post_id if rng.random() < 0.6 else None, site_phone)
         text = writer.text()
         images = self._images(choice.images)
         return {
             "id": ad_id,
-            "site": lex.SITES[site][0],
-            "url": f"https://{lex.SITES[site][0]}/{city.slug}/{post_id}",
+            "site": site,
+            "url": f"https://{site}/{city.slug}/{post_id}",
             "title": text[:title_end],
             "body": text[title_end + 1 :],
             "posted_at": posted.isoformat(timespec="seconds"),
@@ -136,6 +131,20 @@ class _Stream:
         return [self.store.get(origin, transform) for origin, transform in chosen]
 
 
+def _site(net: Network, rng: random.Random) -> tuple[str, str, str | None]:
+    """The site an ad is posted on (mostly the network's own), its post id, its phone."""
+    index = net.site if rng.random() < 0.85 else int(rng.random() * len(lex.SITES))
+    domain, phone = lex.SITES[index]
+    return domain, _post_id(rng), phone if rng.random() < 0.35 else None
+
+
+def _post_id(rng: random.Random) -> str:
+    """A site's post number: mostly ten digits, so it looks like a phone number but is not."""
+    if rng.random() < 0.7:
+        return str(1_000_000_000 + int(rng.random() * 9_000_000_000))
+    return str(10_000_000 + int(rng.random() * 990_000_000))
+
+
 def _facts(net: Network, choice: Choice, city: City, posted: datetime, rng: random.Random) -> Facts:
     return Facts(
         name=choice.persona.name,
@@ -147,8 +156,14 @@ def _facts(net: Network, choice: Choice, city: City, posted: datetime, rng: rand
         handles=choice.handles,
         emails=choice.emails,
         prices=net.prices,
-        date=(posted + timedelta(days=rng.randint(0, 10))).strftime("%m/%d/%Y"),
+        date=_us_date(posted.toordinal() + int(rng.random() * 11)),
     )
+
+
+@cache
+def _us_date(ordinal: int) -> str:
+    """A day as US ads write it, `12/05/2026` (cached: a corpus spans a few months)."""
+    return date.fromordinal(ordinal).strftime("%m/%d/%Y")
 
 
 def _truth(

@@ -27,5 +27,6 @@ def parse(pattern: str) -> Pattern:
 
 def realize(pattern: str, rng: random.Random) -> str:
     """One sentence from a pattern; double spaces left by empty choices are closed."""
-    text = "".join(p if isinstance(p, str) else rng.choice(p) for p in parse(pattern))
-    return _SPACES.sub(" ", text).strip(" ")
+    rnd = rng.random
+    text = "".join(p if isinstance(p, str) else p[int(rnd() * len(p))] for p in parse(pattern))
+    return _SPACES.sub(" ", text).strip(" ") if "  " in text else text.strip(" ")

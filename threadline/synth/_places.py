@@ -13,15 +13,12 @@ class City:
     region: str
     zips: tuple[str, ...]
     area_codes: tuple[int, ...]
-
-    @property
-    def slug(self) -> str:
-        """The city as a URL path segment."""
-        return self.name.lower().replace(".", "").replace(" ", "-")
+    slug: str  # the city as a URL path segment
 
 
 def _city(name: str, region: str, zips: str, codes: str) -> City:
-    return City(name, region, tuple(zips.split()), tuple(int(c) for c in codes.split()))
+    slug = name.lower().replace(".", "").replace(" ", "-")
+    return City(name, region, tuple(zips.split()), tuple(int(c) for c in codes.split()), slug)
 
 
 # Area codes are the metro's own codes (overlays included); all are valid US NPAs.

@@ -14,7 +14,7 @@ from threadline.synth._rng import seeded
 DAY = 86_400.0
 PERIOD_DAYS = 84  # twelve weeks of postings
 # Shares of all ads by kind of network; independents take the rest.
-_SHARES = {"trafficking": 0.40, "spammer": 0.12}
+_SHARES = {"trafficking": 0.42, "spammer": 0.16}
 # Bigger cities host more networks: weights fall with the rank in CITIES.
 _CITY_WEIGHTS = tuple(1.0 / math.sqrt(rank + 1) for rank in range(len(CITIES)))
 
@@ -118,7 +118,7 @@ def _draw_size(kind: str, n: int, rng: random.Random) -> int:
     """Long-tailed sizes: a few big operations and spammers, many small independents."""
     if kind == "independent":
         return min(12, 1 + int(math.log(1.0 - rng.random()) / math.log(0.72)))
-    xmin, alpha, cap = (8, 1.15, n // 25) if kind == "trafficking" else (15, 1.4, n // 40)
+    xmin, alpha, cap = (8, 1.1, n // 12) if kind == "trafficking" else (20, 1.3, n // 15)
     return min(max(cap, xmin * 2), int(xmin / (1.0 - rng.random()) ** (1.0 / alpha)))
 
 
@@ -132,6 +132,14 @@ class _Builder:
         self.taken: set[str] = set()
         self.templates = 0
         self.origins = 0
+        self.operations = 0
+
+    def _minor(self, kind: str) -> bool:
+        """Every third trafficking operation advertises a minor: enough cases to evaluate."""
+        if kind != "trafficking":
+            return False
+        self.operations += 1
+        return self.operations % 3 == 1
 
     def network(self, index: int, kind: str, size: int) -> Network:
         """The plan of network number `index`."""
@@ -140,7 +148,7 @@ class _Builder:
         phones = tuple(
             self.phones.take(CITIES[home], rng) for _ in range(_phone_count(kind, size, rng))
         )
-        personas = _personas(kind, rng)
+        personas = _personas(kind, rng, minor=self._minor(kind))
         start, span = _window(kind, size, rng)
         return Network(
             index=index,
@@ -213,9 +221,9 @@ def _handle_text(name: str, rng: random.Random) -> str:
 
 def _phone_count(kind: str, size: int, rng: random.Random) -> int:
     if kind == "trafficking":
-        return max(1, min(14, round(size / 20) + rng.randint(1, 2), size))
+        return max(1, min(10, size // 60 + rng.randint(1, 2), size))
     if kind == "spammer":
-        return 1 if rng.random() < 0.75 else 0
+        return 1 if rng.random() < 0.85 else 0
     return 1
 
 
@@ -238,12 +246,12 @@ def _origin_count(kind: str, size: int, rng: random.Random) -> int:
     return (2 if size > 4 else 1) if rng.random() < 0.7 else 0
 
 
-def _personas(kind: str, rng: random.Random) -> tuple[Persona, ...]:
-    count = rng.randint(2, 6) if kind == "trafficking" else 1
+def _personas(kind: str, rng: random.Random, minor: bool) -> tuple[Persona, ...]:
+    count = rng.randint(2, 5) if kind == "trafficking" else 1
     names = _names(count, rng)
     low, high = (18, 27) if kind == "trafficking" else (20, 35)
     ages = [rng.randint(low, high) for _ in names]
-    if kind == "trafficking" and count >= 2 and rng.random() < 0.3:
+    if minor:
         ages[-1] = rng.choice((16, 17))  # a minor among the adults: the case that matters most
     return tuple(Persona(name, age) for name, age in zip(names, ages, strict=True))
 

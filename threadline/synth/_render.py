@@ -1,8 +1,13 @@
-"""Writes one ad from a template and the ad's facts, recording every planted span."""
+"""Writes one ad from a template and the ad's facts, recording every planted span.
+
+A template is compiled once into a program: a short list of (operation, argument) steps in
+which literal text, fixed indicators and fixed hard negatives are already merged into runs.
+"""
 
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,18 +15,25 @@ from typing import Any
 from threadline.synth import _lexicon as lex
 from threadline.synth._phones import PHONE_STYLES, render_phone
 from threadline.synth._places import City
-from threadline.synth._templates import Line, Template
+from threadline.synth._templates import SLOT, Template
 
 # Plain numbers dominate real ads; every obscured style still shows up in a few percent.
 _STYLE_WEIGHTS = tuple(
     30 if s == "plain" else 10 if s == "international" else 4.6 for s in PHONE_STYLES
 )
 _STYLE_CUMULATIVE = tuple(sum(_STYLE_WEIGHTS[: i + 1]) for i in range(len(_STYLE_WEIGHTS)))
+_STYLE_TOTAL = _STYLE_CUMULATIVE[-1]
 _WHATSAPP_STYLES = ("plain", "international")
 _SITE_PHONE_FORMS = ("1-{a}-{b}-{c}", "({a}) {b}-{c}", "{a}.{b}.{c}", "1 {a} {b} {c}")
+TRUTH_KEYS = (
+    "phones", "emails", "handles", "ages", "prices", "indicators", "names", "places", "negatives",
+)  # fmt: skip
+
+Op = Callable[["AdWriter", Any], None]
+Program = tuple[tuple[Op, Any], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Facts:
     """What varies from ad to ad within a template."""
 
@@ -37,8 +49,24 @@ class Facts:
     date: str
 
 
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A template and its title and body programs."""
+
+    template: Template
+    title: Program
+    body: Program
+
+
+def pick(rng: random.Random, items: tuple[str, ...]) -> str:
+    """One item; `random.choice` without its overhead, for the per-ad hot path."""
+    return items[int(rng.random() * len(items))]
+
+
 class AdWriter:
     """Accumulates the text of one ad and the `_truth` lists that point into it."""
+
+    __slots__ = ("facts", "parts", "pos", "rng", "template", "truth")
 
     def __init__(self, template: Template, facts: Facts, rng: random.Random) -> None:
         self.template = template
@@ -46,99 +74,163 @@ class AdWriter:
         self.rng = rng
         self.parts: list[str] = []
         self.pos = 0
-        self.upper = False
-        self.truth: dict[str, list[dict[str, Any]]] = {
-            key: []
-            for key in (
-                "phones", "emails", "handles", "ages", "prices",
-                "indicators", "names", "places", "negatives",
-            )
-        }  # fmt: skip
+        self.truth: dict[str, list[dict[str, Any]]] = {key: [] for key in TRUTH_KEYS}
 
     def text(self) -> str:
         """Everything written so far."""
         return "".join(self.parts)
 
-    def add(self, text: str) -> tuple[int, int]:
-        """Append text; its span."""
+    def add(self, text: str) -> None:
+        """Append text."""
+        self.parts.append(text)
+        self.pos += len(text)
+
+    def record(self, key: str, text: str, values: dict[str, Any]) -> None:
+        """Append text and note it, with its span, under `_truth[key]`."""
         start = self.pos
         self.parts.append(text)
         self.pos += len(text)
-        return start, self.pos
+        values["text"] = text
+        values["start"] = start
+        values["end"] = self.pos
+        self.truth[key].append(values)
 
-    def record(self, key: str, text: str, **values: Any) -> None:
-        """Append text and note it, with its span, under `_truth[key]`."""
-        start, end = self.add(text)
-        self.truth[key].append({**values, "text": text, "start": start, "end": end})
-
-    def write_title(self) -> int:
-        """The title line; its length."""
-        self.line(self.template.title)
-        return self.pos
-
-    def write_body(self, lines: tuple[Line, ...], separator: str) -> None:
-        """Body lines joined by `separator`; lines that come out empty are left out."""
-        joiner = ""
-        for line in lines:
-            count, pos = len(self.parts), self.pos
-            self.add(joiner)
-            self.line(line)
-            if self.pos == pos + len(joiner):
-                del self.parts[count:]
-                self.pos = pos
-            else:
-                joiner = separator
-
-    def line(self, line: Line) -> None:
-        """One line: literal pieces as they are, slots filled from the facts."""
-        self.upper = line.upper
-        for piece in line.pieces:
-            if isinstance(piece, str):
-                self.add(piece)
-            else:
-                _SLOTS[piece[0]](self, piece[1])
+    def run(self, program: Program) -> None:
+        """Execute a compiled program."""
+        for op, arg in program:
+            op(self, arg)
 
     def phone(self, value: str, style: str | None = None) -> None:
         """A phone number in a random style (or the one given)."""
         if style is None:
-            style = self.rng.choices(PHONE_STYLES, cum_weights=_STYLE_CUMULATIVE)[0]
-        self.record("phones", render_phone(value, style, self.rng), value=value, style=style)
+            style = PHONE_STYLES[bisect(_STYLE_CUMULATIVE, self.rng.random() * _STYLE_TOTAL)]
+        text = render_phone(value, style, self.rng)
+        self.record("phones", text, {"value": value, "style": style})
 
     def site_footer(self, post_id: str | None, site_phone: str | None) -> None:
         """The site's own lines: a post id (not a phone) and the site's phone number."""
         if post_id is not None:
             self.add(f"\n{lex.FOOTER_ID_LEADS[len(post_id) % 4]} ")
-            self.record("negatives", post_id, kind="post_id")
+            self.record("negatives", post_id, {"kind": "post_id"})
         if site_phone is not None:
-            self.add(f"\n{self.rng.choice(lex.SITE_PHONE_LEADS)} ")
             digits = site_phone[2:]
-            form = self.rng.choice(_SITE_PHONE_FORMS)
-            self.add(form.format(a=digits[:3], b=digits[3:6], c=digits[6:]))
+            form = pick(self.rng, _SITE_PHONE_FORMS)
+            number = form.format(a=digits[:3], b=digits[3:6], c=digits[6:])
+            self.add(f"\n{pick(self.rng, lex.SITE_PHONE_LEADS)} {number}")
+
+
+def write_ad(compiled: Compiled, facts: Facts, rng: random.Random) -> tuple[AdWriter, int]:
+    """The ad's title and body written; the writer and the title's length."""
+    writer = AdWriter(compiled.template, facts, rng)
+    writer.run(compiled.title)
+    title_end = writer.pos
+    writer.add("\n")
+    writer.run(compiled.body)
+    return writer, title_end
+
+
+def compile_template(template: Template) -> Compiled:
+    """The title and body programs of a template."""
+    return Compiled(template, _program(template.title, template), _program(template.body, template))
+
+
+class _Run:
+    """Literal text and fixed values being merged into one step."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.marks: list[tuple[str, dict[str, Any], int, int]] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def mark(self, fixed: tuple[str, str, str]) -> None:
+        kind, code, text = fixed
+        key, values = (
+            ("indicators", {"code": code}) if kind == "ind" else ("negatives", {"kind": code})
+        )
+        self.marks.append((key, values, self.size, self.size + len(text)))
+        self.add(text)
+
+    def step(self) -> tuple[Op, Any] | None:
+        text = "".join(self.parts)
+        if self.marks:
+            return _marked, (text, tuple(self.marks))
+        return (_literal, text) if text else None
+
+
+def _program(text: str, template: Template) -> Program:
+    """Literals and fixed values merged into runs; other slots become operations."""
+    steps: list[tuple[Op, Any]] = []
+    run, last = _Run(), 0
+    for match in SLOT.finditer(text):
+        run.add(text[last : match.start()])
+        last = match.end()
+        kind, index = match.group(1), int(match.group(2) or 0)
+        if kind in ("ind", "neg"):
+            run.mark(template.fixed[index])
+            continue
+        steps.extend(step for step in (run.step(),) if step)
+        run = _Run()
+        steps.append((_SLOTS[kind], index))
+    run.add(text[last:])
+    steps.extend(step for step in (run.step(),) if step)
+    return tuple(steps)
+
+
+def _literal(ad: AdWriter, text: str) -> None:
+    ad.parts.append(text)
+    ad.pos += len(text)
+
+
+def _marked(
+    ad: AdWriter, arg: tuple[str, tuple[tuple[str, dict[str, Any], int, int], ...]]
+) -> None:
+    text, marks = arg
+    base = ad.pos
+    ad.add(text)
+    for key, values, start, end in marks:
+        entry = dict(values)
+        entry["text"] = text[start:end]
+        entry["start"] = base + start
+        entry["end"] = base + end
+        ad.truth[key].append(entry)
 
 
 def _name(ad: AdWriter, _: int) -> None:
     name = ad.facts.name
-    ad.record("names", name.upper() if ad.upper else name, value=name)
+    ad.record("names", name, {"value": name})
+
+
+def _name_upper(ad: AdWriter, _: int) -> None:
+    name = ad.facts.name
+    ad.record("names", name.upper(), {"value": name})
 
 
 def _city(ad: AdWriter, _: int) -> None:
     city = ad.facts.city
-    text = city.name.upper() if ad.upper else city.name
-    ad.record("places", text, city=city.name, region=city.region)
+    ad.record("places", city.name, {"city": city.name, "region": city.region})
+
+
+def _city_upper(ad: AdWriter, _: int) -> None:
+    city = ad.facts.city
+    ad.record("places", city.name.upper(), {"city": city.name, "region": city.region})
 
 
 def _zip(ad: AdWriter, _: int) -> None:
-    ad.record("negatives", ad.facts.zip, kind="zip")
+    ad.record("negatives", ad.facts.zip, {"kind": "zip"})
 
 
 def _date(ad: AdWriter, _: int) -> None:
-    ad.record("negatives", ad.facts.date, kind="date")
+    ad.record("negatives", ad.facts.date, {"kind": "date"})
 
 
 def _age(ad: AdWriter, _: int) -> None:
     age = ad.facts.age
     text = ad.template.age_form.format(n=age, w=lex.AGE_WORDS[age])
-    ad.record("ages", text, value=age)
+    ad.record("ages", text, {"value": age})
 
 
 def _prices(ad: AdWriter, _: int) -> None:
@@ -148,7 +240,7 @@ def _prices(ad: AdWriter, _: int) -> None:
             ad.add(template.price_separator)
         amount = ad.facts.prices[unit]
         text = template.price_form[unit].format(a=amount)
-        ad.record("prices", text, amount=amount, unit=unit, currency="USD")
+        ad.record("prices", text, {"amount": amount, "unit": unit, "currency": "USD"})
         _rose_inside(ad, text)
 
 
@@ -168,14 +260,13 @@ def _phone(ad: AdWriter, _: int) -> None:
 
 def _phone_alt(ad: AdWriter, _: int) -> None:
     if ad.facts.alt_phone is not None:
-        ad.add(ad.template.leads["phone2"] + " ")
+        ad.add(f"{ad.template.separator}{ad.template.leads['phone2']} ")
         ad.phone(ad.facts.alt_phone)
 
 
 def _lead(ad: AdWriter, kind: str) -> None:
     lead = ad.template.leads[kind]
-    if lead:
-        ad.add(lead + " ")
+    ad.add(f"{ad.template.separator}{lead} " if lead else ad.template.separator)
 
 
 def _handle(ad: AdWriter, index: int) -> None:
@@ -184,14 +275,14 @@ def _handle(ad: AdWriter, index: int) -> None:
         return
     _lead(ad, "handle")
     service, value = handle
-    form = ad.rng.choice(lex.HANDLE_FORMS[service])
+    form = pick(ad.rng, lex.HANDLE_FORMS[service])
     if service != "whatsapp":
-        ad.record("handles", form.format(h=value), service=service, handle=value)
+        ad.record("handles", form.format(h=value), {"service": service, "handle": value})
         return
     start = ad.pos
     head, tail = form.split("{p}")
     ad.add(head)
-    ad.phone(value, ad.rng.choice(_WHATSAPP_STYLES))
+    ad.phone(value, pick(ad.rng, _WHATSAPP_STYLES))
     ad.add(tail)
     text = "".join(ad.parts[-3:])
     ad.truth["handles"].append(
@@ -204,34 +295,28 @@ def _email(ad: AdWriter, index: int) -> None:
     if email is None:
         return
     _lead(ad, "email")
-    style = ad.rng.choice(lex.EMAIL_STYLES)
-    ad.record("emails", write_email(email, style, ad.rng), value=email, style=style)
+    style = pick(ad.rng, lex.EMAIL_STYLES)
+    ad.record("emails", write_email(email, style, ad.rng), {"value": email, "style": style})
 
 
 def write_email(email: str, style: str, rng: random.Random) -> str:
     """An address written in one of EMAIL_STYLES."""
     local, domain = email.split("@")
     if style == "at_words":
-        at, dot = rng.choice(lex.EMAIL_AT_WORDS)
+        at, dot = lex.EMAIL_AT_WORDS[int(rng.random() * len(lex.EMAIL_AT_WORDS))]
         return f"{local}{at}{domain.replace('.', dot)}"
     if style == "spaced":
         return f"{local} @ {domain.replace('.', ' . ')}"
     if style == "misspelled":
-        return f"{local}@{rng.choice(lex.EMAIL_MISSPELLINGS[domain])}"
+        return f"{local}@{pick(rng, lex.EMAIL_MISSPELLINGS[domain])}"
     return email
 
 
-def _fixed(ad: AdWriter, index: int) -> None:
-    kind, code, text = ad.template.fixed[index]
-    if kind == "ind":
-        ad.record("indicators", text, code=code)
-    else:
-        ad.record("negatives", text, kind=code)
-
-
-_SLOTS: dict[str, Callable[[AdWriter, int], None]] = {
+_SLOTS: dict[str, Op] = {
     "name": _name,
+    "nameupper": _name_upper,
     "city": _city,
+    "cityupper": _city_upper,
     "zip": _zip,
     "date": _date,
     "age": _age,
@@ -240,6 +325,4 @@ _SLOTS: dict[str, Callable[[AdWriter, int], None]] = {
     "phonealt": _phone_alt,
     "handle": _handle,
     "email": _email,
-    "ind": _fixed,
-    "neg": _fixed,
 }

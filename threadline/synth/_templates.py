@@ -16,17 +16,14 @@ from threadline.synth._rng import seeded
 
 # A piece of a line: literal text, or a slot (kind, index) filled when an ad is written.
 Piece = str | tuple[str, int]
-_SLOT = re.compile(r"\{([a-z]+)(\d*)\}")
+SLOT = re.compile(r"\{([a-z]+)(\d*)\}")
+_OPTIONAL = re.compile(r"\{(?:phonealt|handle\d+|email\d+)\}")
 _WORD = re.compile(r"[A-Za-z']+")
 _UNITS: tuple[str, ...] = ("half_hour", "hour", "quick_visit", "overnight", "session")
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of an ad; `upper` writes names and cities in capitals too."""
-
-    pieces: tuple[Piece, ...]
-    upper: bool = False
+_CODES: dict[str, tuple[str, ...]] = {
+    category: tuple(code for code in lex.INDICATORS if code.startswith(category + "."))
+    for category in lex.INDICATOR_RATES["trafficking"]
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +31,8 @@ class Template:
     """The fixed part of an ad, its slots, and how the slots are written."""
 
     id: str
-    title: Line
-    body: tuple[Line, ...]
+    title: str  # slot-marked text: literal text with {name}, {phone}, {ind3}, ...
+    body: str
     separator: str
     fixed: tuple[tuple[str, str, str], ...]  # ("ind"|"neg", code or kind, text) by slot index
     age_form: str
@@ -76,7 +73,7 @@ class _Draft:
         """The text with slang and misspellings, slot markers untouched."""
         if not self.typo_rate:
             return text
-        parts = _SLOT.split(text)
+        parts = SLOT.split(text)
         return "".join(
             _WORD.sub(self._typo_word, parts[i]) if i % 3 == 0 else _marker(parts, i)
             for i in range(len(parts))
@@ -107,22 +104,19 @@ def _misspell(word: str, rng: random.Random) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
-def compile_line(text: str, upper: bool = False) -> Line:
-    """Split a slot-marked line into literal pieces and slots."""
-    pieces: list[Piece] = []
-    last = 0
-    for match in _SLOT.finditer(text):
-        if match.start() > last:
-            pieces.append(_case(text[last : match.start()], upper))
-        pieces.append((match.group(1), int(match.group(2) or 0)))
-        last = match.end()
-    if last < len(text):
-        pieces.append(_case(text[last:], upper))
-    return Line(tuple(pieces), upper)
+def _upper(text: str) -> str:
+    """A line in capitals, slot markers kept; names and cities then come in capitals too."""
+    parts = SLOT.split(text)
+    return "".join(
+        parts[i].upper() if i % 3 == 0 else _upper_marker(parts, i) for i in range(len(parts))
+    )
 
 
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
+def _upper_marker(parts: list[str], i: int) -> str:
+    if i % 3 == 2:
+        return ""
+    kind = parts[i] + "upper" if parts[i] in ("name", "city") else parts[i]
+    return f"{{{kind}{parts[i + 1]}}}"
 
 
 def build_template(template_id: str, needs: Needs, seed: int) -> Template:
@@ -132,18 +126,36 @@ def build_template(template_id: str, needs: Needs, seed: int) -> Template:
     tags = _indicator_tags(draft, needs.kind)
     title_tags = [tags.pop() for _ in range(min(len(tags), rng.randint(0, 2)))]
     units = _choose_units(rng)
+    title = _title(draft, title_tags)
     body = _body_lines(draft, needs, tags, units)
+    separator = rng.choice(("\n", "\n", "\n", " ", "\n\n"))
     return Template(
         id=template_id,
-        title=compile_line(_title(draft, title_tags), upper=rng.random() < 0.25),
-        body=tuple(compile_line(line, upper=rng.random() < 0.06) for line in body),
-        separator=rng.choice(("\n", "\n", "\n", " ", "\n\n")),
+        title=_upper(title) if rng.random() < 0.25 else title,
+        body=_join_body(
+            [_upper(line) if rng.random() < 0.06 else line for line in body], separator
+        ),
+        separator=separator,
         fixed=tuple(draft.fixed),
         age_form=rng.choice(lex.AGE_FORMS),
         price_form=rng.choice(lex.PRICE_FORMS),
         units=units,
         price_separator=rng.choice(lex.RATE_SEPARATORS),
         leads=_leads(rng),
+    )
+
+
+def is_optional(line: str) -> bool:
+    """Whether the line is one slot that some ads leave empty (the slot writes its joiner)."""
+    return _OPTIONAL.fullmatch(line) is not None
+
+
+def _join_body(lines: list[str], separator: str) -> str:
+    """Lines joined, led by one that is always written, so no ad's body starts blank."""
+    first = next((i for i, line in enumerate(lines) if not is_optional(line)), 0)
+    ordered = [lines[first], *lines[:first], *lines[first + 1 :]]
+    return "".join(
+        line if i == 0 or is_optional(line) else separator + line for i, line in enumerate(ordered)
     )
 
 
@@ -166,7 +178,7 @@ def _indicator_tags(draft: _Draft, kind: str) -> list[str]:
     rng = draft.rng
     chosen: dict[str, str] = {}
     for category, rate in lex.INDICATOR_RATES[kind].items():
-        codes = [code for code in lex.INDICATORS if code.startswith(category + ".")]
+        codes = _CODES[category]
         for _ in range(int(rate) + (rng.random() < rate % 1)):
             code = rng.choice(codes)
             chosen.setdefault(code, rng.choice(lex.INDICATORS[code]))
