@@ -8,20 +8,37 @@ import click
 from pydantic import ValidationError
 
 from threadline import __version__
-from threadline.cli import audit, extract, ingest, link, serve, stats, synth, validate
+from threadline.cli import (
+    analyze,
+    audit,
+    extract,
+    ingest,
+    keys,
+    link,
+    retention,
+    serve,
+    stats,
+    synth,
+    users,
+    validate,
+)
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 
 __all__ = ["cli", "main"]
 
 COMMANDS: tuple[click.Command, ...] = (
+    analyze.analyze,
     audit.audit,
     extract.extract,
     ingest.ingest,
+    keys.keys,
     link.link,
+    retention.retention,
     serve.serve,
     stats.stats,
     synth.synth,
+    users.users,
     validate.validate,
 )
 

@@ -80,7 +80,7 @@ images = Table(
     Column("size", Integer, nullable=False),
     Column("width", Integer),
     Column("height", Integer),
-    Column("phash", String(64)),
+    Column("phash", Text),
 )
 
 ad_images = Table(

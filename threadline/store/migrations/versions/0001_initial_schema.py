@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('width', sa.Integer(), nullable=True),
     sa.Column('height', sa.Integer(), nullable=True),
-    sa.Column('phash', sa.String(length=64), nullable=True),
+    sa.Column('phash', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('sha256', name=op.f('pk_images'))
     )
     op.create_table('networks',

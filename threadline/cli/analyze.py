@@ -1,0 +1,46 @@
+"""`threadline analyze`: extraction and linking over the database."""
+
+from __future__ import annotations
+
+import click
+from rich.progress import Progress, TaskID
+
+from threadline.cli._common import get_settings, show_progress
+from threadline.cli._db import open_database
+from threadline.pipeline import AnalyzeOptions
+from threadline.pipeline import analyze as run_analysis
+from threadline.store import BlobStore
+
+
+@click.command()
+@click.pass_context
+def analyze(ctx: click.Context) -> None:
+    """Extract identifiers, indicators and risk from new or changed ads, then link all ads.
+
+    Stores findings with their evidence spans, identifiers (with keyed hashes), risk, and the
+    networks with each membership's `via`. Linking state is kept in the data folder, so a new
+    batch joins existing networks without recomputing the corpus.
+    """
+    settings = get_settings(ctx)
+    database = open_database(ctx)
+    options = AnalyzeOptions(
+        state_path=settings.data_dir / "link-state.pkl",
+        blobs=BlobStore(settings.blob_dir()),
+        secret_key=settings.resolved_secret_key(),
+        region=settings.default_region,
+    )
+    with Progress(disable=not show_progress(), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, count: int) -> None:
+            task = tasks.setdefault(stage, bar.add_task(stage, total=None))
+            bar.advance(task, count)
+
+        report = run_analysis(database, options, progress)
+    click.echo(
+        f"extracted {report.extracted}, hashed {report.images_hashed} images, "
+        f"linked {report.linked} ads into {report.networks} networks "
+        f"({report.set_aside} identifiers set aside"
+        + (", link state rebuilt)" if report.rebuilt else ", incremental)"),
+        err=True,
+    )
