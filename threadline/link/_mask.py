@@ -1,61 +1,47 @@
-"""Ad text as tokens with identifiers, names, prices, cities and numbers masked as slots."""
+"""Ad text as tokens with identifiers, names, prices, cities and numbers masked as slots.
+
+Masking is a few regex passes over the normalized text, each replacing a match with a
+placeholder fenced by private-use characters; tokenizing is then one `findall`. The fast
+path (`masked_words`, for shingling) keeps no originals; `mask_tokens` (for showing a
+template) numbers each placeholder to recover what the ad said.
+"""
 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-# Private-use characters fence a placeholder so that tokenizing can't split or confuse it.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_STRIP = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u20e3\u200b\u200c\u200d"), None)
-
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_EMAIL = re.compile(
-    r"[\w.+-]+\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[\w-]+"
-    r"(?:\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\bdot\b)\s*[a-z]{2,})+"
-)
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use: never in ad text, never split by \w
+_STRIP = re.compile("[\ufe0f\ufe0e\u20e3\u200b\u200c\u200d]")
 _SERVICE = (
     r"instagram|insta|ig|snapchat|snap|sc|twitter|telegram|tg|whatsapp|wa|kik|wechat|"
     r"onlyfans|linktree"
 )
-_HANDLE_AFTER_SERVICE = re.compile(rf"\b({_SERVICE})\b\s*(?:[:\-]\s*|\s)@?([\w.]+)")
+# Identifier-like things, each with a cheap test that skips its regex when it cannot match.
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_EMAIL_HINT = re.compile(r"@|[(\[{]\s*at\s*[)\]}]")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[\w-]+"
+    r"(?:\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\bdot\b)\s*[a-z]{2,})+"
+)
 _AT_HANDLE = re.compile(r"(?<![\w@])@[\w.]{2,}")
-_PRICE = re.compile(
-    r"\$\s*\d[\d,.]*|\d[\d,.]*\s*(?:\$|usd\b|dollars?\b|roses?\b|🌹|hhr\b|hr\b|/\s*h)"
-)
-_TOKEN = re.compile(rf"{_OPEN}([a-z]+)(\d+){_CLOSE}|\w+|[^\w\s]")
-_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_PRICE = r"\$\s*\d[\d,.]*|\d[\d,.]*\s*(?:\$|usd\b|dollars?\b|roses?\b|🌹|/\s*h)"
+# Service handles, prices and the ad's city in one scan (a regex pass costs per character).
+_SCAN = rf"\b(?P<service>{_SERVICE})\b\s*(?:[:\-]\s*|\s)@?(?P<handle>[\w.]+)|(?P<price>{_PRICE})"
+_SCANS: dict[str, re.Pattern[str]] = {}
 _NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "oh",
-        "o",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "cero",
-        "uno",
-        "una",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-    ]
+    {"zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight"}
+    | {"nine", "ten", "cero", "uno", "una", "dos", "tres", "cuatro", "cinco", "seis"}
+    | {"siete", "ocho", "nueve"}
 )
+_DIGIT = re.compile(r"\d")
 _PHONE_DIGITS = 7  # a run of this many digits or number words reads as a phone number
+_ASCII_PUNCT = re.escape(string.punctuation)
+_WORDS = re.compile(rf"{_OPEN}[a-z]+{_CLOSE}|\w+|[^\w\s{_ASCII_PUNCT}]")
+_INDEXED = re.compile(rf"{_OPEN}([a-z]+)_([a-z]+){_CLOSE}|\w+|[^\w\s{_ASCII_PUNCT}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,88 +61,128 @@ class Token:
 
 def normalize(text: str) -> str:
     """Compatibility-folded, lower-case text without emoji presentation selectors."""
-    return unicodedata.normalize("NFKC", text).translate(_STRIP).casefold()
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def mask_tokens(text: str, names: Iterable[str] = (), city: str | None = None) -> list[Token]:
-    """Tokens of `text` with emails, URLs, handles, prices, names, city and numbers masked."""
-    originals: list[str] = []
-    work = normalize(text)
-    work = _substitute(_URL, "url", work, originals)
-    work = _substitute(_EMAIL, "email", work, originals)
-    work = _mask_service_handles(work, originals)
-    work = _substitute(_AT_HANDLE, "handle", work, originals)
-    work = _substitute(_PRICE, "price", work, originals)
-    for name in sorted({normalize(n) for n in names if n.strip()}, key=len, reverse=True):
-        work = _substitute(_word_pattern(name), "name", work, originals)
-    if city and city.strip():
-        work = _substitute(_word_pattern(normalize(city)), "city", work, originals)
-    return _collapse_numbers(_tokenize(work, originals))
+class _Masker:
+    """Replaces matches by placeholders; with `originals`, each placeholder is numbered."""
+
+    def __init__(self, originals: list[str] | None) -> None:
+        self.originals = originals
+
+    def hold(self, kind: str, value: str) -> str:
+        if self.originals is None:
+            return f" {_OPEN}{kind}{_CLOSE} "
+        self.originals.append(value)
+        return f" {_OPEN}{kind}_{_letters(len(self.originals) - 1)}{_CLOSE} "
+
+    def scanned(self, match: re.Match[str]) -> str:
+        """A service handle (the service word stays text), a price or the city."""
+        kind = match.lastgroup
+        if kind == "handle":
+            return match.group("service") + self.hold("handle", match.group("handle"))
+        return self.hold(kind or "text", match.group(0))
+
+    def holder(self, kind: str) -> Callable[[re.Match[str]], str]:
+        """A substitution callback that holds the match as a `kind` slot."""
+        return lambda match: self.hold(kind, match.group(0))
+
+    def identifiers(self, work: str) -> str:
+        if "http" in work or "www." in work:
+            work = _URL.sub(self.holder("url"), work)
+        if _EMAIL_HINT.search(work):
+            work = _EMAIL.sub(self.holder("email"), work)
+        if "@" in work:
+            work = _AT_HANDLE.sub(self.holder("handle"), work)
+        return work
+
+    def mask(self, text: str, names: Iterable[str], city: str | None) -> str:
+        work = _scan_for(normalize(city) if city else "").sub(
+            self.scanned, self.identifiers(normalize(text))
+        )
+        for name in sorted({normalize(n) for n in names if n.strip()}, key=len, reverse=True):
+            work = _phrase(name).sub(self.holder("name"), work)
+        return work
 
 
-def _word_pattern(phrase: str) -> re.Pattern[str]:
+def _scan_for(city: str) -> re.Pattern[str]:
+    pattern = _SCANS.get(city)
+    if pattern is None:
+        if len(_SCANS) > 4096:  # bounded: a corpus names a few thousand cities at most
+            _SCANS.clear()
+        extra = rf"|(?P<city>(?<!\w){re.escape(city.strip())}(?!\w))" if city.strip() else ""
+        pattern = _SCANS[city] = re.compile(_SCAN + extra)
+    return pattern
+
+
+def _letters(number: int) -> str:
+    """A placeholder index in letters, so that number masking cannot mistake it for digits."""
+    out = ""
+    while True:
+        number, digit = divmod(number, 26)
+        out = chr(97 + digit) + out
+        if number == 0:
+            return out
+
+
+def _phrase(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
-def _placeholder(kind: str, value: str, originals: list[str]) -> str:
-    originals.append(value)
-    return f" {_OPEN}{kind}{len(originals) - 1}{_CLOSE} "
+def masked_words(text: str, names: Iterable[str] = (), city: str | None = None) -> list[str]:
+    """The masked tokens of a text (slots as private-use fenced kinds), fast, for shingling."""
+    words: list[str] = _WORDS.findall(_Masker(None).mask(text, names, city))
+    return [w for w, _ in _collapse_numbers([(w, w) for w in words], fenced=True)]
 
 
-def _substitute(pattern: re.Pattern[str], kind: str, text: str, originals: list[str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        return _placeholder(kind, match.group(0), originals)
-
-    return pattern.sub(replace, text)
-
-
-def _mask_service_handles(text: str, originals: list[str]) -> str:
-    """`snap: ana_b` keeps the service word as fixed text and masks the handle."""
-
-    def replace(match: re.Match[str]) -> str:
-        return match.group(1) + _placeholder("handle", match.group(2), originals)
-
-    return _HANDLE_AFTER_SERVICE.sub(replace, text)
+def mask_tokens(text: str, names: Iterable[str] = (), city: str | None = None) -> list[Token]:
+    """Tokens with emails, URLs, handles, prices, names, city and numbers masked as `<kind>`."""
+    originals: list[str] = []
+    work = _Masker(originals).mask(text, names, city)
+    pairs: list[tuple[str, str]] = []
+    for match in _INDEXED.finditer(work):
+        kind, index = match.group(1), match.group(2)
+        if kind:
+            pairs.append((f"<{kind}>", originals[_number(index)].strip()))
+        else:
+            pairs.append((match.group(0), match.group(0)))
+    return [Token(m, o) for m, o in _collapse_numbers(pairs, fenced=False)]
 
 
-def _tokenize(text: str, originals: list[str]) -> list[Token]:
-    tokens: list[Token] = []
-    for match in _TOKEN.finditer(text):
-        if match.group(1):
-            tokens.append(Token(f"<{match.group(1)}>", originals[int(match.group(2))]))
-        elif match.group(0) not in _ASCII_PUNCT:
-            tokens.append(Token(match.group(0), match.group(0)))
-    return tokens
+def _numberish(word: str) -> bool:
+    if word.isalpha():
+        return word in _NUMBER_WORDS
+    return word[0] != _OPEN and word[0] != "<" and _DIGIT.search(word) is not None
 
 
-def _is_numberish(token: Token) -> bool:
-    if token.slot is not None:
-        return False
-    word = token.masked
-    return word in _NUMBER_WORDS or any(ch.isdigit() for ch in word)
-
-
-def _collapse_numbers(tokens: list[Token]) -> list[Token]:
-    """Runs of digits and number words become one `<phone>` (7+ digits) or `<num>` slot."""
-    out: list[Token] = []
-    run: list[Token] = []
-    for token in [*tokens, Token("", "")]:
-        if token.masked and _is_numberish(token):
-            run.append(token)
+def _collapse_numbers(pairs: list[tuple[str, str]], fenced: bool) -> list[tuple[str, str]]:
+    """Runs of digits and number words become one phone slot (7+ digits) or number slot."""
+    out: list[tuple[str, str]] = []
+    start = -1
+    for index, (word, _) in enumerate([*pairs, ("", "")]):
+        if word and _numberish(word):
+            if start < 0:
+                start = index
             continue
-        if run:
-            out.append(_number_slot(run))
-            run = []
-        if token.masked:
-            out.append(token)
+        if start >= 0:
+            out.append(_number_slot(pairs[start:index], fenced))
+            start = -1
+        if word:
+            out.append(pairs[index])
     return out
 
 
-def _number_slot(run: list[Token]) -> Token:
-    if len(run) == 1 and run[0].masked in _NUMBER_WORDS and not run[0].masked.isdigit():
+def _number_slot(run: list[tuple[str, str]], fenced: bool) -> tuple[str, str]:
+    if len(run) == 1 and run[0][0].isalpha():
         return run[0]  # a lone "one" or "oh" is ordinary text
-    digits = sum(
-        sum(ch.isdigit() for ch in t.masked) or int(t.masked in _NUMBER_WORDS) for t in run
-    )
+    digits = sum(len(_DIGIT.findall(word)) or 1 for word, _ in run)
     kind = "phone" if digits >= _PHONE_DIGITS else "num"
-    return Token(f"<{kind}>", " ".join(t.original for t in run))
+    original = " ".join(o for _, o in run)
+    return (f"{_OPEN}{kind}{_CLOSE}" if fenced else f"<{kind}>", original)
+
+
+def _number(letters: str) -> int:
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 97
+    return value

@@ -11,11 +11,11 @@ from numpy.typing import NDArray
 PERMUTATIONS = 64
 SHINGLE = 3  # words per shingle
 MIN_SHINGLES = 4  # fewer distinct shingles than this is too little text to call a template
-_CHUNK = 1024  # texts hashed per numpy pass; bounds the (shingles x permutations) matrix
+_CHUNK = 128  # texts per numpy pass: keeps the (shingles x permutations) matrix in cache
 
 _rng = np.random.default_rng(20261124)  # fixed: signatures must be equal across runs and files
-_A = (_rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
-_B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_A = (_rng.integers(0, 2**32, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
+_B = _rng.integers(0, 2**32, PERMUTATIONS, dtype=np.uint64).astype(np.uint32)
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 _EMPTY = np.iinfo(np.uint32).max
 
@@ -55,10 +55,13 @@ def _chunk_signatures(shingles: Sequence[NDArray[np.uint64]]) -> NDArray[np.uint
     present = np.flatnonzero(sizes)
     if len(present) == 0:
         return out
-    flat = np.concatenate([shingles[i] for i in present.tolist()])
+    wide = np.concatenate([shingles[i] for i in present.tolist()])
+    flat = ((wide >> np.uint64(32)) ^ wide).astype(np.uint32)  # both halves, folded
     with np.errstate(over="ignore"):
-        # Multiply-shift hashing: the high 32 bits of a*x+b mod 2**64 for odd random a.
-        hashed = ((flat[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).astype(np.uint32)
+        # a*x+b mod 2**32 with odd a: a permutation of 32-bit values per row, in uint32
+        # arithmetic, which is several times faster than 64-bit multiply-shift.
+        hashed = flat[:, None] * _A[None, :]
+        hashed += _B[None, :]
     starts = np.concatenate(([0], np.cumsum(sizes[present])[:-1]))
     out[present] = np.minimum.reduceat(hashed, starts, axis=0)
     return out

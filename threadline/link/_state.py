@@ -17,7 +17,7 @@ from threadline.errors import InputError
 from threadline.link import _lsh, _minhash
 from threadline.link._groups import Groups
 from threadline.link._images import HammingIndex, hash_bits, split_hash
-from threadline.link._mask import mask_tokens
+from threadline.link._mask import masked_words
 from threadline.link._spread import SpreadRule
 from threadline.link._unionfind import UnionFind, component_roots
 from threadline.model import AdEvidence
@@ -291,9 +291,9 @@ def _template_signatures(
     numbers: list[int] = []
     shingles: list[NDArray[np.uint64]] = []
     for number, evidence in batch:
-        tokens = mask_tokens(evidence.text, evidence.names, evidence.city)
-        hashed = _minhash.shingle_hashes(_minhash.token_ids([t.masked for t in tokens]))
-        if len(np.unique(hashed)) >= _minhash.MIN_SHINGLES:
+        words = masked_words(evidence.text, evidence.names, evidence.city)
+        hashed = _minhash.shingle_hashes(_minhash.token_ids(words))
+        if len(hashed) >= _minhash.MIN_SHINGLES:
             numbers.append(number)
             shingles.append(hashed)
     return np.asarray(numbers, np.int64), _minhash.signatures(shingles)
