@@ -107,14 +107,18 @@ class _Stream:
         writer, title_end = write_ad(
             self._template(net, choice.template), _facts(net, choice, city, posted, rng), rng
         )
-        site, post_id, site_phone = _site(net, rng)
-        writer.site_footer(post_id if rng.random() < 0.6 else None, site_phone)
+        # Each template is written for one site: networks cross-post, a template rarely does.
+        site = (net.site + choice.template) % len(lex.SITES)
+        domain, phone, _, phone_lead = lex.SITES[site]
+        post_id = _post_id(rng)
+        site_phone = phone if phone_lead else None
+        writer.site_footer(site, post_id)
         text = writer.text()
         images = self._images(choice.images)
         return {
             "id": ad_id,
-            "site": site,
-            "url": f"https://{site}/{city.slug}/{post_id}",
+            "site": domain,
+            "url": f"https://{domain}/{city.slug}/{post_id}",
             "title": text[:title_end],
             "body": text[title_end + 1 :],
             "posted_at": posted.isoformat(timespec="seconds"),
@@ -129,13 +133,6 @@ class _Stream:
         if self.store is None:
             return []
         return [self.store.get(origin, transform) for origin, transform in chosen]
-
-
-def _site(net: Network, rng: random.Random) -> tuple[str, str, str | None]:
-    """The site an ad is posted on (mostly the network's own), its post id, its phone."""
-    index = net.site if rng.random() < 0.85 else int(rng.random() * len(lex.SITES))
-    domain, phone = lex.SITES[index]
-    return domain, _post_id(rng), phone if rng.random() < 0.35 else None
 
 
 def _post_id(rng: random.Random) -> str:

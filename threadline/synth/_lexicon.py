@@ -109,19 +109,14 @@ EMAIL_MISSPELLINGS: dict[str, tuple[str, ...]] = {
     "icloud.com": ("icloud.co", "icould.com"),
 }
 
-# Invented sites: (domain, own phone number written in footers as the site writes it).
-SITES: tuple[tuple[str, str], ...] = (
-    ("nightlist.example", "+18005550100"),
-    ("citydates.example", "+18005550101"),
-    ("velvetboard.example", "+18005550102"),
-    ("moonlight-ads.example", "+18005550103"),
-    ("companionpost.example", "+18005550104"),
-)
-SITE_PHONE_LEADS: tuple[str, ...] = (
-    "Report abuse:",
-    "Site support:",
-    "Questions about this site? Call",
-    "Advertise with us:",
+# Invented sites: domain, the site's own phone, and the footer leads it prints before a post's
+# id and before its phone number ("" when it prints none). Footers are the same on every ad.
+SITES: tuple[tuple[str, str, str, str], ...] = (
+    ("nightlist.example", "+18005550100", "Post ID:", "Report abuse:"),
+    ("citydates.example", "+18005550101", "Ad #", ""),
+    ("velvetboard.example", "+18005550102", "", "Site support:"),
+    ("moonlight-ads.example", "+18005550103", "Ref:", "Questions about this site? Call"),
+    ("companionpost.example", "+18005550104", "Post id", "Advertise with us:"),
 )
 
 TITLES: tuple[str, ...] = (
@@ -241,7 +236,6 @@ TAG_WRAPS: tuple[tuple[str, str], ...] = (
     ("", ""), ("~ ", " ~"), ("*", "*"), ("*** ", " ***"), ("", "!!"), ("", "!"), ("- ", " -"),
     ("", " 😘"), ("✨ ", " ✨"), ("(", ")"), ("", "."),
 )  # fmt: skip
-FOOTER_ID_LEADS: tuple[str, ...] = ("Post ID:", "Ad #", "Ref:", "Post id")
 
 AGE_WORDS: dict[int, str] = {
     16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",

@@ -14,7 +14,7 @@ from threadline.synth._rng import seeded
 DAY = 86_400.0
 PERIOD_DAYS = 84  # twelve weeks of postings
 # Shares of all ads by kind of network; independents take the rest.
-_SHARES = {"trafficking": 0.42, "spammer": 0.16}
+_SHARES = {"trafficking": 0.42, "spammer": 0.18}
 # Bigger cities host more networks: weights fall with the rank in CITIES.
 _CITY_WEIGHTS = tuple(1.0 / math.sqrt(rank + 1) for rank in range(len(CITIES)))
 
@@ -117,8 +117,8 @@ def _sizes(kind: str, budget: int, n: int, rng: random.Random) -> list[int]:
 def _draw_size(kind: str, n: int, rng: random.Random) -> int:
     """Long-tailed sizes: a few big operations and spammers, many small independents."""
     if kind == "independent":
-        return min(12, 1 + int(math.log(1.0 - rng.random()) / math.log(0.72)))
-    xmin, alpha, cap = (8, 1.1, n // 12) if kind == "trafficking" else (20, 1.3, n // 15)
+        return min(12, 1 + int(math.log(1.0 - rng.random()) / math.log(0.75)))
+    xmin, alpha, cap = (8, 1.1, n // 12) if kind == "trafficking" else (25, 1.3, n // 10)
     return min(max(cap, xmin * 2), int(xmin / (1.0 - rng.random()) ** (1.0 / alpha)))
 
 
@@ -221,7 +221,7 @@ def _handle_text(name: str, rng: random.Random) -> str:
 
 def _phone_count(kind: str, size: int, rng: random.Random) -> int:
     if kind == "trafficking":
-        return max(1, min(10, size // 60 + rng.randint(1, 2), size))
+        return max(1, min(8, size // 80 + rng.randint(1, 2), size))
     if kind == "spammer":
         return 1 if rng.random() < 0.85 else 0
     return 1

@@ -107,16 +107,16 @@ class AdWriter:
         text = render_phone(value, style, self.rng)
         self.record("phones", text, {"value": value, "style": style})
 
-    def site_footer(self, post_id: str | None, site_phone: str | None) -> None:
+    def site_footer(self, site: int, post_id: str) -> None:
         """The site's own lines: a post id (not a phone) and the site's phone number."""
-        if post_id is not None:
-            self.add(f"\n{lex.FOOTER_ID_LEADS[len(post_id) % 4]} ")
+        _, phone, id_lead, phone_lead = lex.SITES[site]
+        if id_lead:
+            self.add(f"\n{id_lead} ")
             self.record("negatives", post_id, {"kind": "post_id"})
-        if site_phone is not None:
-            digits = site_phone[2:]
-            form = pick(self.rng, _SITE_PHONE_FORMS)
-            number = form.format(a=digits[:3], b=digits[3:6], c=digits[6:])
-            self.add(f"\n{pick(self.rng, lex.SITE_PHONE_LEADS)} {number}")
+        if phone_lead:
+            digits = phone[2:]
+            form = _SITE_PHONE_FORMS[site % len(_SITE_PHONE_FORMS)]
+            self.add(f"\n{phone_lead} {form.format(a=digits[:3], b=digits[3:6], c=digits[6:])}")
 
 
 def write_ad(compiled: Compiled, facts: Facts, rng: random.Random) -> tuple[AdWriter, int]:

@@ -216,7 +216,7 @@ def _body_lines(draft: _Draft, needs: Needs, tags: list[str], units: tuple[str, 
 
 def _filler_lines(draft: _Draft) -> list[str]:
     rng = draft.rng
-    sentences = [draft.sentence(p) for p in rng.sample(lex.FILLER, rng.randint(5, 9))]
+    sentences = [draft.sentence(p) for p in rng.sample(lex.FILLER, rng.randint(6, 10))]
     lines: list[str] = []
     while sentences:
         take = rng.randint(1, 3)
