@@ -7,10 +7,14 @@ from pathlib import Path
 
 import click
 
+from threadline.intercept import SHIPPED_SCRIPTS, validate_script_file
+
 Validator = Callable[[Path], list[str]]
 
 # Each capability's data files: kind → (the shipped files, their checker).
-VALIDATORS: dict[str, tuple[tuple[Path, ...], Validator]] = {}
+VALIDATORS: dict[str, tuple[tuple[Path, ...], Validator]] = {
+    "script": (SHIPPED_SCRIPTS, validate_script_file),
+}
 
 
 @click.command()

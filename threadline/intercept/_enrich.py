@@ -1,0 +1,60 @@
+"""Enrichment of a buyer's number: offline metadata; a pluggable paid lookup, off by default."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import phonenumbers
+from phonenumbers import carrier, geocoder, timezone
+
+_LINE_TYPES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal",
+    phonenumbers.PhoneNumberType.PAGER: "pager",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+class PaidLookup(Protocol):
+    """A commercial number lookup (carrier, caller name); none ships enabled."""
+
+    name: str
+
+    def lookup(self, e164: str) -> Mapping[str, Any]:
+        """What the provider knows about the number."""
+        ...
+
+
+def normalize_phone(raw: str, region: str = "US") -> str:
+    """E.164 when the number parses; otherwise the stripped text (short codes, sender ids)."""
+    text = raw.strip()[:64]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_metadata(e164: str) -> dict[str, Any]:
+    """Region, place, carrier (where known), line type and time zones, all offline."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return {"valid": False}
+    return {
+        "valid": phonenumbers.is_valid_number(number),
+        "region": phonenumbers.region_code_for_number(number) or "",
+        "place": geocoder.description_for_number(number, "en"),
+        "carrier": carrier.name_for_number(number, "en"),
+        "line_type": _LINE_TYPES.get(phonenumbers.number_type(number), "unknown"),
+        "time_zones": [z for z in timezone.time_zones_for_number(number) if z != "Etc/Unknown"],
+    }

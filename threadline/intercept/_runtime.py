@@ -1,0 +1,202 @@
+"""The bot's two workers: group commit of inbound messages, and the delayed-message sender.
+
+Both are plain threads with bounded queues and explicit stop; the web app starts them in its
+lifespan and `threadline intercept send-due` runs the sender once. Sending itself is a callable
+handed in (`Transport`), so HTTP stays in the web layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from threadline.errors import ThreadlineError
+from threadline.intercept._gateways import GATEWAYS, OutboundMessage, OutboundRequest, Secrets
+from threadline.intercept._service import InterceptConfig, handle_batch
+from threadline.intercept._types import Intake, Outcome
+from threadline.store import Database
+from threadline.store import intercept as repo
+
+log = logging.getLogger(__name__)
+BATCH_LIMIT = 256
+QUEUE_LIMIT = 20_000
+SEND_BATCH = 100
+LEASE = timedelta(seconds=30)
+RETRY_AFTER = timedelta(seconds=30)
+MAX_ATTEMPTS = 8
+
+# The outcome of one HTTP request: (status code, or 0 when it did not get through; detail).
+Transport = Callable[[OutboundRequest], tuple[int, str]]
+_STOP = object()
+
+
+class BusyError(ThreadlineError):
+    """The intake queue is full; the provider should retry later."""
+
+    status = 429
+
+
+class IntakeQueue:
+    """Commits inbound messages in groups: one transaction (one fsync) for many messages."""
+
+    def __init__(self, database: Database, config: InterceptConfig) -> None:
+        self._database = database
+        self._config = config
+        self._queue: queue.Queue[object] = queue.Queue(QUEUE_LIMIT)
+        self._thread = threading.Thread(target=self._run, name="intercept-intake", daemon=True)
+        self._thread.start()
+
+    def submit(self, intake: Intake, inline: bool) -> Future[Outcome]:
+        """A future that resolves once the message is committed and its replies decided."""
+        future: Future[Outcome] = Future()
+        try:
+            self._queue.put_nowait((intake, inline, future))
+        except queue.Full as exc:
+            raise BusyError("intake queue is full; retry later") from exc
+        return future
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Finish what is queued, then stop."""
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            items = self._take()
+            if items is None:
+                return
+            self._commit(items)
+
+    def _take(self) -> list[tuple[Intake, bool, Future[Outcome]]] | None:
+        first = self._queue.get()
+        if first is _STOP:
+            return None
+        items = [first]
+        while len(items) < BATCH_LIMIT:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                self._queue.put(_STOP)
+                break
+            items.append(item)
+        return items  # type: ignore[return-value]
+
+    def _commit(self, items: list[tuple[Intake, bool, Future[Outcome]]]) -> None:
+        try:
+            outcomes = handle_batch(
+                self._database, self._config, [i[0] for i in items], [i[1] for i in items]
+            )
+        except Exception as exc:
+            log.exception("intake batch failed")
+            for _, _, future in items:
+                future.set_exception(exc)
+            return
+        for (_, _, future), outcome in zip(items, outcomes, strict=True):
+            future.set_result(outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class SendCounts:
+    """What one pass of the sender did."""
+
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    retried: int = 0
+
+
+def send_due(
+    database: Database,
+    config: InterceptConfig,
+    secrets: Secrets,
+    transport: Transport,
+    now: datetime | None = None,
+    limit: int = SEND_BATCH,
+) -> SendCounts:
+    """Claim due outbox rows (committed), send each, record the result; exactly one claim wins."""
+    moment = now or datetime.now(UTC)
+    with database.transaction() as connection:
+        token = repo.claim_due(connection, moment, limit, LEASE)
+    with database.transaction() as connection:
+        due = repo.claimed(connection, token)
+    totals = [0, 0, 0, 0]
+    for item in due:
+        totals[_send_one(database, config, secrets, transport, item)] += 1
+    return SendCounts(*totals)
+
+
+def _send_one(
+    database: Database,
+    config: InterceptConfig,
+    secrets: Secrets,
+    transport: Transport,
+    item: repo.DueMessage,
+) -> int:
+    if item.opted_out:
+        return _close(database, item, repo.CANCELLED, "opted out", 2)
+    try:
+        to = config.cipher.decrypt(item.to_enc, "intercept_contacts.phone")
+        message = OutboundMessage(f"outbox-{item.outbox_id}", item.from_number, to, item.body)
+        request = GATEWAYS[item.provider].send(message, secrets)
+    except (ThreadlineError, KeyError) as exc:
+        return _close(database, item, repo.FAILED, str(exc), 1)
+    status, detail = transport(request)
+    if 200 <= status < 300:
+        return _close(database, item, repo.SENT, "", 0)
+    if status in (0, 429) or status >= 500:
+        return _retry(database, item, f"{status} {detail}"[:500])
+    return _close(database, item, repo.FAILED, f"{status} {detail}"[:500], 1)
+
+
+def _close(database: Database, item: repo.DueMessage, status: str, error: str, slot: int) -> int:
+    with database.transaction() as connection:
+        repo.finish(connection, item, status, datetime.now(UTC), error)
+    return slot
+
+
+def _retry(database: Database, item: repo.DueMessage, error: str) -> int:
+    if item.attempts >= MAX_ATTEMPTS:
+        return _close(database, item, repo.FAILED, error, 1)
+    with database.transaction() as connection:
+        repo.release(connection, item, datetime.now(UTC) + RETRY_AFTER, error)
+    return 3
+
+
+class Sender:
+    """Sends due outbox rows in a background thread until stopped."""
+
+    def __init__(
+        self,
+        database: Database,
+        config: InterceptConfig,
+        secrets: Secrets,
+        transport: Transport,
+        interval: float = 0.2,
+    ) -> None:
+        self._args = (database, config, secrets, transport)
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="intercept-sender", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop after the current pass."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                counts = send_due(*self._args)
+            except Exception:
+                log.exception("sender pass failed")
+                counts = SendCounts()
+            if counts.sent + counts.failed + counts.cancelled + counts.retried < SEND_BATCH:
+                self._stop.wait(self._interval)

@@ -1,0 +1,248 @@
+"""SMS webhooks (Twilio, Telnyx, Vonage) and the bot's runtime: intake queue, sender, HTTP.
+
+Webhooks need no login: each is verified by its provider's signature instead, and a bad
+signature is refused (403) and audited. An inbound message is committed before the answer
+goes back; a retried delivery gets the same answer and is stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+import httpx
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from threadline.errors import ThreadlineError
+from threadline.intercept import (
+    GATEWAYS,
+    IGNORED,
+    UNKNOWN_NUMBER,
+    Gateway,
+    Intake,
+    IntakeQueue,
+    InterceptConfig,
+    OutboundRequest,
+    Outcome,
+    Secrets,
+    Sender,
+    SignatureError,
+    WebReply,
+    WebRequest,
+    handle_batch,
+)
+from threadline.intercept._gateways import MAX_BODY_BYTES
+from threadline.settings import Settings
+from threadline.store import AuditEvent, Database, append_audit
+from threadline.web.auth import public
+
+log = logging.getLogger(__name__)
+router = APIRouter(dependencies=[Depends(public("SMS webhooks are verified by signature"))])
+
+
+class InterceptRuntime:
+    """The bot inside the web app: secrets, the group-commit queue, the sender thread."""
+
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+        self.config = InterceptConfig.from_settings(settings)
+        self.secrets = secrets_from(settings)
+        self.intake: IntakeQueue | None = None
+        self.sender: Sender | None = None
+
+    def start(self) -> None:
+        """Start the intake queue and, unless turned off, the sender."""
+        self.intake = IntakeQueue(self.database, self.config)
+        if self.settings.intercept_sender:
+            self.sender = Sender(self.database, self.config, self.secrets, HttpTransport())
+
+    def stop(self) -> None:
+        """Drain the queue and stop both workers."""
+        if self.sender is not None:
+            self.sender.close()
+        if self.intake is not None:
+            self.intake.close()
+
+    async def receive(self, gateway: Gateway, request: WebRequest, ip: str) -> WebReply:
+        """Verify, parse, commit and answer one webhook call."""
+        try:
+            gateway.verify(request, self.secrets)
+        except SignatureError as exc:
+            await run_in_threadpool(self.audit_refusal, gateway.name, ip, exc.detail)
+            return error_reply(exc)
+        try:
+            intake = gateway.parse(request)
+        except ThreadlineError as exc:
+            return error_reply(exc)
+        if intake is None:
+            return gateway.reply(Outcome(IGNORED))
+        outcome = await self._submit(intake, gateway.inline)
+        if outcome.status == UNKNOWN_NUMBER:
+            return error_reply(ThreadlineError("no campaign on that number", 404))
+        return gateway.reply(outcome)
+
+    async def _submit(self, intake: Intake, inline: bool) -> Outcome:
+        if self.intake is None:  # no lifespan (a bare TestClient): one transaction per call
+            outcomes = await run_in_threadpool(
+                handle_batch, self.database, self.config, [intake], [inline]
+            )
+            return outcomes[0]
+        return await asyncio.wrap_future(self.intake.submit(intake, inline))
+
+    def audit_refusal(self, gateway: str, ip: str, reason: str) -> None:
+        """Record a refused webhook or API call in the audit log."""
+        event = AuditEvent(
+            f"gateway:{gateway}",
+            "intercept.webhook",
+            "gateway",
+            gateway,
+            ip,
+            "denied",
+            {"reason": reason},
+        )
+        with self.database.transaction() as connection:
+            append_audit(connection, event)
+
+
+class HttpTransport:
+    """Carries out an outbound request over HTTP (keep-alive); 0 when it did not get through."""
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self._client = httpx.Client(timeout=timeout)
+
+    def __call__(self, request: OutboundRequest) -> tuple[int, str]:
+        """POST the request; (status, first part of the answer)."""
+        try:
+            answer = self._client.request(
+                request.method, request.url, headers=request.headers, content=request.body
+            )
+        except httpx.HTTPError as exc:
+            return 0, type(exc).__name__
+        return answer.status_code, answer.text[:200]
+
+
+def secrets_from(settings: Settings) -> Secrets:
+    """The gateway credentials the settings hold."""
+
+    def value(secret: object) -> str:
+        getter = getattr(secret, "get_secret_value", None)
+        return str(getter()) if getter else str(secret or "")
+
+    return Secrets(
+        twilio_auth_token=value(settings.twilio_auth_token),
+        twilio_account_sid=value(settings.twilio_account_sid),
+        telnyx_public_key=value(settings.telnyx_public_key),
+        telnyx_api_key=value(settings.telnyx_api_key),
+        vonage_api_key=value(settings.vonage_api_key),
+        vonage_api_secret=value(settings.vonage_api_secret),
+        vonage_signature_secret=value(settings.vonage_signature_secret),
+        json_api_secret=value(settings.intercept_api_secret),
+        base_url=value(settings.sms_base_url),
+    )
+
+
+def runtime(app: FastAPI) -> InterceptRuntime:
+    """The app's intercept runtime, made on first use when no lifespan made it."""
+    found = getattr(app.state, "intercept", None)
+    if not isinstance(found, InterceptRuntime):
+        found = InterceptRuntime(app.state.settings, app.state.db)
+        app.state.intercept = found
+    return found
+
+
+@asynccontextmanager
+async def intercept_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the intake queue and the sender with the app; drain and stop them after."""
+    bot = runtime(app)
+    bot.start()
+    try:
+        yield
+    finally:
+        await run_in_threadpool(bot.stop)
+
+
+def get_runtime(request: Request) -> InterceptRuntime:
+    """Dependency: the runtime of the app serving this request."""
+    return runtime(request.app)
+
+
+RuntimeDep = Annotated[InterceptRuntime, Depends(get_runtime)]
+
+
+async def web_request(request: Request, settings: Settings) -> WebRequest:
+    """The request as gateways see it: the signed URL, headers, and a bounded body."""
+    body = await read_bounded(request)
+    return WebRequest(
+        url=signed_url(request, settings.public_url),
+        content_type=request.headers.get("content-type", ""),
+        body=body,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        received_at=datetime.now(UTC),
+    )
+
+
+async def read_bounded(request: Request) -> bytes:
+    """The body, refusing (413) anything over the limit without reading it all."""
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ThreadlineError(f"body over {MAX_BODY_BYTES} bytes", 413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ThreadlineError(f"body over {MAX_BODY_BYTES} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def signed_url(request: Request, public_url: str | None) -> str:
+    """The URL the provider signed: the public URL with this path and query, or our own."""
+    if not public_url:
+        return str(request.url)
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{public_url.rstrip('/')}{request.url.path}{query}"
+
+
+def error_reply(exc: ThreadlineError) -> WebReply:
+    """A JSON error with the reason."""
+    return WebReply(exc.status, "application/json", orjson.dumps({"detail": exc.detail}))
+
+
+def to_response(reply: WebReply) -> Response:
+    """A FastAPI response from a gateway's reply."""
+    return Response(reply.body, reply.status, media_type=reply.content_type)
+
+
+async def receive(request: Request, bot: InterceptRuntime, provider: str) -> Response:
+    """Verify, parse, commit and answer a webhook from one provider."""
+    try:
+        incoming = await web_request(request, bot.settings)
+    except ThreadlineError as exc:
+        return to_response(error_reply(exc))
+    client = request.client.host if request.client else ""
+    return to_response(await bot.receive(GATEWAYS[provider], incoming, client))
+
+
+@router.post("/sms/twilio")
+async def twilio(request: Request, bot: RuntimeDep) -> Response:
+    """Twilio messaging webhook (form, X-Twilio-Signature); replies as TwiML."""
+    return await receive(request, bot, "twilio")
+
+
+@router.post("/sms/telnyx")
+async def telnyx(request: Request, bot: RuntimeDep) -> Response:
+    """Telnyx messaging webhook (JSON, Ed25519 signature); replies go out by the API."""
+    return await receive(request, bot, "telnyx")
+
+
+@router.post("/sms/vonage")
+async def vonage(request: Request, bot: RuntimeDep) -> Response:
+    """Vonage inbound SMS (form or JSON, signed `sig`); replies go out by the API."""
+    return await receive(request, bot, "vonage")
