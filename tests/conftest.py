@@ -2,7 +2,9 @@
 
 `database` runs a test on a migrated SQLite file and, when THREADLINE_TEST_DATABASE_URL names
 a PostgreSQL database (CI always sets it), once more on PostgreSQL with a fresh schema.
-`settings` points the data folder at a temp dir so nothing touches ./var.
+Each pytest session creates its own PostgreSQL database from that URL, so concurrent runs never
+reset each other's schema. `settings` points the data folder at a temp dir so nothing touches
+./var.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from threadline.settings import Settings
 from threadline.store import Database
@@ -26,15 +29,30 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "var", secret_key="test-secret-key")  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this session's own, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("THREADLINE_TEST_DATABASE_URL is not set")
+    base = make_url(PG_URL)
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database on each engine the run has."""
     if request.param == "sqlite":
         db = Database(f"sqlite:///{tmp_path / 'test.db'}")
     else:
-        if not PG_URL:
-            pytest.skip("THREADLINE_TEST_DATABASE_URL is not set")
-        db = Database(PG_URL)
+        db = Database(request.getfixturevalue("postgres_url"))
         _reset_postgres(db)
     db.migrate()
     yield db

@@ -30,6 +30,7 @@ from threadline.store.blobs import BlobStore
 from threadline.store.crypto import DecryptionError, FieldCipher, derive_key
 from threadline.store.db import Database
 from threadline.store.keyed import keyed_hash
+from threadline.store.search import search_ad_ids
 
 __all__ = [
     "IDENTIFIER_KINDS",
@@ -60,6 +61,7 @@ __all__ = [
     "replace_networks",
     "save_ads",
     "save_extractions",
+    "search_ad_ids",
     "set_phashes",
     "unanalyzed_row_ids",
     "verify_chain",
