@@ -9,9 +9,9 @@ from typing import Any
 TRUTH_LISTS = (
     "phones", "emails", "handles", "ages", "prices", "indicators", "names", "places", "negatives",
 )  # fmt: skip
-_EN = "zero one two three four five six seven eight nine".split()
-_ES = "cero uno dos tres cuatro cinco seis siete ocho nueve".split()
-_LEET = "z3ro 0ne tw0 thr33 f0ur f1ve s1x sev3n e1ght n1ne".split()
+_EN = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_ES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
+_LEET = ["z3ro", "0ne", "tw0", "thr33", "f0ur", "f1ve", "s1x", "sev3n", "e1ght", "n1ne"]
 _ANY_DIGIT = re.compile(r"\d")
 _WORD_DIGITS = {word: str(i) for table in (_EN, _ES) for i, word in enumerate(table)} | {"oh": "0"}
 _WORDS = re.compile("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)) + r"|\d")
