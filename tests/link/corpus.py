@@ -15,19 +15,28 @@ def generate(n: int, seed: int, image_dir: Path | None) -> list[dict[str, Any]]:
     """Synthetic ad records with `_truth` (images under image_dir when given)."""
     from threadline.synth._corpus import generate_ads  # the public name may move to synth
 
-    return list(generate_ads(n, seed, image_dir, relative_to=image_dir.parent if image_dir else None))
+    return list(
+        generate_ads(n, seed, image_dir, relative_to=image_dir.parent if image_dir else None)
+    )
 
 
-def evidence_from_truth(record: dict[str, Any], base: Path | None) -> AdEvidence:
+def evidence_from_truth(
+    record: dict[str, Any], base: Path | None, hashes: dict[str, str] | None = None
+) -> AdEvidence:
     """What linking needs, taken from the truth (the site's number included, as an extractor
-    would find it) and from hashing the record's image files."""
+    would find it) and from hashing the record's image files (cached by path in `hashes`)."""
+    hashes = {} if hashes is None else hashes
     truth = record["_truth"]
     identifiers = [("phone", p["value"]) for p in truth["phones"]]
     if truth.get("site_phone"):
         identifiers.append(("phone", truth["site_phone"]))
     identifiers += [("email", e["value"]) for e in truth["emails"]]
     identifiers += [("handle", f"{h['service']}:{h['handle']}") for h in truth["handles"]]
-    images = tuple(hash_image(base / i["path"]) for i in record.get("images", ()) if base)
+    images = tuple(
+        hashes.get(i["path"]) or hashes.setdefault(i["path"], hash_image(base / i["path"]))
+        for i in record.get("images", ())
+        if base
+    )
     text = "\n".join(x for x in (record.get("title"), record.get("body")) if x)
     return AdEvidence(
         ad_id=record["id"],

@@ -6,7 +6,8 @@ from threadline.link import LinkState, link_ads, place_ad
 from threadline.link._result import stable_id
 from threadline.model import AdEvidence
 
-WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
+WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf")
+WORDS += ("hotel", "india", "juliet", "kilo", "lima", "mike")
 
 
 def _text(seed: int) -> str:
