@@ -38,6 +38,87 @@ class Settings(BaseSettings):
     default_region: str = Field(
         default="US", description="Region assumed for phone numbers written without +."
     )
+    intercept_delay_scale: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="Multiplies every bot reply delay; 0 answers inside the webhook's response.",
+    )
+    intercept_retention_days: int = Field(
+        default=90, ge=1, description="Days a bot contact is kept unless promoted to a subject."
+    )
+    intercept_api_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared secret of the intercept JSON API (bearer token or HMAC-SHA256 "
+        "header); the API refuses every call while unset.",
+    )
+    intercept_sender: bool = Field(
+        default=True, description="Run the delayed-message sender inside the web server."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Public base URL of this server, for webhook signatures (Twilio).",
+    )
+    sms_base_url: str | None = Field(
+        default=None,
+        description="Base URL for outbound SMS calls to every provider (a fake carrier in "
+        "tests); default each provider's own API.",
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, description="Twilio account SID for outbound messages."
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Twilio auth token: verifies X-Twilio-Signature, sends SMS."
+    )
+    telnyx_public_key: str | None = Field(
+        default=None, description="Telnyx Ed25519 public key (base64) that signs webhooks."
+    )
+    telnyx_api_key: SecretStr | None = Field(
+        default=None, description="Telnyx API key for outbound messages."
+    )
+    vonage_api_key: str | None = Field(default=None, description="Vonage API key (outbound).")
+    vonage_api_secret: SecretStr | None = Field(
+        default=None, description="Vonage API secret (outbound)."
+    )
+    vonage_signature_secret: SecretStr | None = Field(
+        default=None, description="Vonage signature secret that signs inbound `sig` (SHA-256)."
+    )
+    demo_mode: bool = Field(
+        default=False,
+        description="Local demo only: logins skip MFA and every page says so in a banner.",
+    )
+    fips_mode: bool = Field(
+        default=False,
+        description="Hash passwords with PBKDF2-SHA256 (600,000 iterations) instead of argon2id.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=30, description="Minutes a session may sit idle before it ends."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, le=12, description="Hours after login at which a session ends anyway."
+    )
+    force_https: bool = Field(
+        default=False,
+        description="Treat every request as TLS (behind a TLS proxy): Secure cookies and HSTS.",
+    )
+    api_docs: bool = Field(
+        default=False, description="Serve the OpenAPI schema at /openapi.json (off by default)."
+    )
+    max_concurrency: int = Field(
+        default=64,
+        ge=1,
+        description="Requests served at once; beyond it the server answers 503 at once.",
+    )
+    audit_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 key (base64 of a 32-byte seed) that signs audit chain heads; "
+        "default derived from the secret key.",
+    )
+    use_banner: str = Field(
+        default="This system holds law-enforcement sensitive information. Use is limited to "
+        "authorized persons for authorized purposes; every access is recorded and may be "
+        "reviewed. Unauthorized use may lead to criminal and civil penalties.",
+        description="System use notice shown at login; users acknowledge it before signing in.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file in the data folder."""

@@ -15,10 +15,19 @@ from threadline import __version__
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 from threadline.store import Database
-from threadline.web.routers import health, home
+from threadline.web.middleware import install
+from threadline.web.routers import admin, audit, auth, health, home, intercept, sms
 
 HERE = Path(__file__).parent
-ROUTERS = (health.router, home.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    home.router,
+    admin.router,
+    audit.router,
+    sms.router,
+    intercept.router,
+)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
@@ -27,7 +36,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with sms.intercept_lifespan(_app):
+            yield
         if database is None:
             db.dispose()
 
@@ -35,12 +45,14 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         title="Threadline",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None,
+        docs_url=None,  # Swagger UI needs inline script and a CDN: not under our CSP
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.settings = settings
     app.state.db = db
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    install(app, settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:
         app.include_router(router)

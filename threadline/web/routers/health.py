@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse
 
 from threadline import __version__
 from threadline.store import Database
+from threadline.web.auth import public
 from threadline.web.deps import get_db
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(public("load balancers and make run probe it"))])
 
 
 @router.get("/healthz")

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from threadline.store import Database, corpus_counts
+from threadline.web.auth import Role, User, require
 from threadline.web.deps import get_db, get_templates
 
 router = APIRouter()
@@ -19,6 +20,9 @@ def home(
     request: Request,
     db: Annotated[Database, Depends(get_db)],
     templates: Annotated[Jinja2Templates, Depends(get_templates)],
+    _user: Annotated[
+        User, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.ANALYST, Role.OPERATOR))
+    ],
 ) -> HTMLResponse:
     """Corpus counts and the networks with the highest risk."""
     with db.transaction() as connection:
