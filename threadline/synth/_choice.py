@@ -109,7 +109,8 @@ def _images(net: Network, rng: random.Random) -> list[tuple[str, str]]:
         return []
     counts = _IMAGE_COUNTS[net.kind]
     count = min(len(net.origins), counts[int(rng.random() * len(counts))])
-    origins = rng.sample(net.origins, count) if count else []
+    pool = list(net.origins)
+    origins = [pool.pop(int(rng.random() * len(pool))) for _ in range(count)]
     return [(origin, _transform(origin, rng)) for origin in origins]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from functools import cache
 
 from threadline.errors import InputError
 from threadline.synth import _lexicon as lex
@@ -79,6 +80,7 @@ class PhoneBook:
         return f"+1{code}55501{(count * 37 + code) % 100:02d}"
 
 
+@cache
 def _all_codes() -> tuple[int, ...]:
     codes = {code for city in CITIES for code in city.area_codes}
     codes.update(code for state in STATE_AREA_CODES.values() for code in state)

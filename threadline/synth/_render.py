@@ -31,6 +31,7 @@ TRUTH_KEYS = (
 
 Op = Callable[["AdWriter", Any], None]
 Program = tuple[tuple[Op, Any], ...]
+Mark = tuple[str, dict[str, Any], int, int]  # truth key, values, start and end in a run
 
 
 @dataclass(slots=True)
@@ -134,50 +135,44 @@ def compile_template(template: Template) -> Compiled:
     return Compiled(template, _program(template.title, template), _program(template.body, template))
 
 
-class _Run:
-    """Literal text and fixed values being merged into one step."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.marks: list[tuple[str, dict[str, Any], int, int]] = []
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.size += len(text)
-
-    def mark(self, fixed: tuple[str, str, str]) -> None:
-        kind, code, text = fixed
-        key, values = (
-            ("indicators", {"code": code}) if kind == "ind" else ("negatives", {"kind": code})
-        )
-        self.marks.append((key, values, self.size, self.size + len(text)))
-        self.add(text)
-
-    def step(self) -> tuple[Op, Any] | None:
-        text = "".join(self.parts)
-        if self.marks:
-            return _marked, (text, tuple(self.marks))
-        return (_literal, text) if text else None
-
-
 def _program(text: str, template: Template) -> Program:
     """Literals and fixed values merged into runs; other slots become operations."""
     steps: list[tuple[Op, Any]] = []
-    run, last = _Run(), 0
+    run: list[str] = []
+    marks: list[Mark] = []
+    size = last = 0
     for match in SLOT.finditer(text):
-        run.add(text[last : match.start()])
+        literal = text[last : match.start()]
+        run.append(literal)
+        size += len(literal)
         last = match.end()
         kind, index = match.group(1), int(match.group(2) or 0)
         if kind in ("ind", "neg"):
-            run.mark(template.fixed[index])
+            size = _mark(run, marks, size, template.fixed[index])
             continue
-        steps.extend(step for step in (run.step(),) if step)
-        run = _Run()
+        _flush(steps, run, marks)
+        run, marks, size = [], [], 0
         steps.append((_SLOTS[kind], index))
-    run.add(text[last:])
-    steps.extend(step for step in (run.step(),) if step)
+    run.append(text[last:])
+    _flush(steps, run, marks)
     return tuple(steps)
+
+
+def _mark(run: list[str], marks: list[Mark], size: int, fixed: tuple[str, str, str]) -> int:
+    """Add a fixed indicator or hard negative to the run; the run's new length."""
+    kind, code, text = fixed
+    key, values = ("indicators", {"code": code}) if kind == "ind" else ("negatives", {"kind": code})
+    marks.append((key, values, size, size + len(text)))
+    run.append(text)
+    return size + len(text)
+
+
+def _flush(steps: list[tuple[Op, Any]], run: list[str], marks: list[Mark]) -> None:
+    text = "".join(run)
+    if marks:
+        steps.append((_marked, (text, tuple(marks))))
+    elif text:
+        steps.append((_literal, text))
 
 
 def _literal(ad: AdWriter, text: str) -> None:
