@@ -120,6 +120,26 @@ class Settings(BaseSettings):
         description="System use notice shown at login; users acknowledge it before signing in.",
     )
 
+    screen_rate_limit: float = Field(
+        default=100.0,
+        gt=0,
+        description="Screening API calls a second allowed per platform key (429 beyond).",
+    )
+    screen_rate_burst: int = Field(
+        default=200, ge=1, description="Screening API calls a platform key may make in a burst."
+    )
+    screen_daily_quota: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Ads a platform may have screened per UTC day unless its own quota is set.",
+    )
+    screen_max_body_bytes: int = Field(
+        default=2_000_000, ge=1024, description="Largest body of one screening call (413 beyond)."
+    )
+    screen_max_batch_bytes: int = Field(
+        default=50_000_000, ge=1024, description="Largest body of a batch screening call."
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file in the data folder."""
         if self.database_url:

@@ -5,7 +5,9 @@ Capabilities declare their tables in their own store module (`tables_<capability
 """
 
 from threadline.store import tables
+from threadline.store import tables_cases as tables_cases
 from threadline.store import tables_intercept as tables_intercept
+from threadline.store import tables_screen as tables_screen
 from threadline.store import tables_security as tables_security
 from threadline.store.tables import metadata
 

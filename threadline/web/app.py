@@ -16,7 +16,7 @@ from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 from threadline.store import Database
 from threadline.web.middleware import install
-from threadline.web.routers import admin, audit, auth, health, home, intercept, sms
+from threadline.web.routers import admin, audit, auth, health, home, intercept, screen, sms
 
 HERE = Path(__file__).parent
 ROUTERS = (
@@ -27,6 +27,7 @@ ROUTERS = (
     audit.router,
     sms.router,
     intercept.router,
+    screen.router,
 )
 
 

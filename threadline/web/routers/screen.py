@@ -1,0 +1,113 @@
+"""The screening API for ad platforms: screen, batch, reports, the hashed watchlist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.routing import APIRoute
+
+from threadline.screen import (
+    AdIn,
+    BatchIn,
+    BatchOut,
+    QuotaExceededError,
+    ReportIn,
+    ReportOut,
+    ScreenOut,
+    WatchlistDownload,
+    file_report,
+    hashed_watchlist,
+    screen_ads,
+)
+from threadline.store.screen import Platform
+from threadline.web.apikeys import ScreenState, peer, platform_key, screen_state
+from threadline.web.auth import public
+
+T = TypeVar("T")
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+BATCH_PATH = "/api/v1/screen/batch"
+
+
+class LimitedBodyRoute(APIRoute):
+    """A route that reads at most the configured number of body bytes, else answers 413."""
+
+    def get_route_handler(self) -> Handler:
+        """Wrap FastAPI's handler with a bounded body read."""
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            settings = request.app.state.settings
+            batch = request.url.path == BATCH_PATH
+            limit = settings.screen_max_batch_bytes if batch else settings.screen_max_body_bytes
+            request._body = await _read_at_most(request, limit)  # FastAPI reads it from here
+            return await handler(request)
+
+        return limited
+
+
+async def _read_at_most(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing, unknown or revoked API key."},
+    413: {"description": "Body larger than the configured limit."},
+    422: {"description": "Malformed JSON, missing or unknown fields, bad base64 or images."},
+    429: {"description": "Rate limit or daily quota exceeded; see Retry-After."},
+}
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["screening"],
+    route_class=LimitedBodyRoute,
+    responses=ERRORS,
+    dependencies=[Depends(public("platforms authenticate with their own API keys"))],
+)
+State = Annotated[ScreenState, Depends(screen_state)]
+Caller = Annotated[Platform, Depends(platform_key)]
+
+
+@router.post("/screen", response_model=ScreenOut)
+def screen(ad: AdIn, request: Request, state: State, platform: Caller) -> ScreenOut:
+    """Screen one ad: decision, score, reasons with spans, watchlist hit (never which entry)."""
+    return _quota_guard(
+        lambda: screen_ads(state.database, state.screener, platform, [ad], peer(request))[0]
+    )
+
+
+@router.post("/screen/batch", response_model=BatchOut)
+def screen_batch(batch: BatchIn, request: Request, state: State, platform: Caller) -> BatchOut:
+    """Screen up to 1,000 ads; results in the order sent."""
+    results = _quota_guard(
+        lambda: screen_ads(state.database, state.screener, platform, batch.ads, peer(request))
+    )
+    return BatchOut(results=results)
+
+
+@router.post("/reports", response_model=ReportOut, status_code=202)
+def report(body: ReportIn, request: Request, state: State, platform: Caller) -> ReportOut:
+    """Forward a suspicious ad with the platform's account data to the investigators' queue."""
+    return file_report(state.database, state.blobs, state.screener, platform, body, peer(request))
+
+
+@router.get("/watchlist", response_model=WatchlistDownload)
+def watchlist(request: Request, state: State, platform: Caller) -> WatchlistDownload:
+    """The watchlist as keyed hashes under this platform's own key, for offline matching."""
+    return hashed_watchlist(state.database, state.screener, platform, peer(request))
+
+
+def _quota_guard(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except QuotaExceededError as exc:
+        raise HTTPException(429, exc.detail, headers={"Retry-After": str(exc.retry_after)}) from exc
