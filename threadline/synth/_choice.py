@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from threadline.synth._images import transforms_for
 from threadline.synth._places import CITIES, City
 from threadline.synth._plan import Network, Persona
+from threadline.synth._rng import sample
 
 _TEMPLATE_ONLY_RATE = 0.05  # trafficking ads from a burner phone that share nothing else
 _IMAGE_COUNTS = {"trafficking": (0, 1, 1, 2, 2, 3), "independent": (0, 1, 1, 2), "spammer": (0, 1)}
@@ -109,9 +110,7 @@ def _images(net: Network, rng: random.Random) -> list[tuple[str, str]]:
         return []
     counts = _IMAGE_COUNTS[net.kind]
     count = min(len(net.origins), counts[int(rng.random() * len(counts))])
-    pool = list(net.origins)
-    origins = [pool.pop(int(rng.random() * len(pool))) for _ in range(count)]
-    return [(origin, _transform(origin, rng)) for origin in origins]
+    return [(origin, _transform(origin, rng)) for origin in sample(rng, net.origins, count)]
 
 
 def _transform(origin: str, rng: random.Random) -> str:

@@ -31,7 +31,7 @@ TRUTH_KEYS = (
 
 Op = Callable[["AdWriter", Any], None]
 Program = tuple[tuple[Op, Any], ...]
-Mark = tuple[str, dict[str, Any], int, int]  # truth key, values, start and end in a run
+Mark = tuple[str, str, str, str, int, int]  # truth key, field, code, text, start, end in a run
 
 
 @dataclass(slots=True)
@@ -161,8 +161,8 @@ def _program(text: str, template: Template) -> Program:
 def _mark(run: list[str], marks: list[Mark], size: int, fixed: tuple[str, str, str]) -> int:
     """Add a fixed indicator or hard negative to the run; the run's new length."""
     kind, code, text = fixed
-    key, values = ("indicators", {"code": code}) if kind == "ind" else ("negatives", {"kind": code})
-    marks.append((key, values, size, size + len(text)))
+    key, field = ("indicators", "code") if kind == "ind" else ("negatives", "kind")
+    marks.append((key, field, code, text, size, size + len(text)))
     run.append(text)
     return size + len(text)
 
@@ -180,18 +180,14 @@ def _literal(ad: AdWriter, text: str) -> None:
     ad.pos += len(text)
 
 
-def _marked(
-    ad: AdWriter, arg: tuple[str, tuple[tuple[str, dict[str, Any], int, int], ...]]
-) -> None:
+def _marked(ad: AdWriter, arg: tuple[str, tuple[Mark, ...]]) -> None:
     text, marks = arg
     base = ad.pos
-    ad.add(text)
-    for key, values, start, end in marks:
-        entry = dict(values)
-        entry["text"] = text[start:end]
-        entry["start"] = base + start
-        entry["end"] = base + end
-        ad.truth[key].append(entry)
+    ad.parts.append(text)
+    ad.pos += len(text)
+    truth = ad.truth
+    for key, field, code, value, start, end in marks:
+        truth[key].append({field: code, "text": value, "start": base + start, "end": base + end})
 
 
 def _name(ad: AdWriter, _: int) -> None:

@@ -30,3 +30,9 @@ class Rng(random.Random):
 def seeded(*parts: object) -> Rng:
     """A generator seeded by its name, e.g. `seeded(seed, "template", "T0001")`."""
     return Rng("/".join(map(str, parts)))
+
+
+def sample(rng: random.Random, items: tuple[_T, ...], count: int) -> list[_T]:
+    """`count` distinct items in random order (cheaper than `random.sample` for small tuples)."""
+    pool = list(items)
+    return [pool.pop(int(rng.random() * len(pool))) for _ in range(count)]

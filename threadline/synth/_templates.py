@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from threadline.synth import _lexicon as lex
 from threadline.synth._grammar import realize
-from threadline.synth._rng import seeded
+from threadline.synth._rng import sample, seeded
 
 # A piece of a line: literal text, or a slot (kind, index) filled when an ad is written.
 Piece = str | tuple[str, int]
 SLOT = re.compile(r"\{([a-z]+)(\d*)\}")
 _OPTIONAL = re.compile(r"\{(?:phonealt|handle\d+|email\d+)\}")
-_WORD = re.compile(r"[A-Za-z']+")
+_PLAIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _UNITS: tuple[str, ...] = ("half_hour", "hour", "quick_visit", "overnight", "session")
 _CODES: dict[str, tuple[str, ...]] = {
     category: tuple(code for code in lex.INDICATORS if code.startswith(category + "."))
@@ -70,28 +70,20 @@ class _Draft:
         return self.typo(realize(pattern, self.rng))
 
     def typo(self, text: str) -> str:
-        """The text with slang and misspellings, slot markers untouched."""
+        """The text with slang and a misspelling now and then; slot markers are untouched."""
         if not self.typo_rate:
             return text
-        parts = SLOT.split(text)
-        return "".join(
-            _WORD.sub(self._typo_word, parts[i]) if i % 3 == 0 else _marker(parts, i)
-            for i in range(len(parts))
-        )
-
-    def _typo_word(self, match: re.Match[str]) -> str:
-        word = match.group(0)
-        swap = lex.TYPO_SWAPS.get(word.lower())
-        if swap is not None and self.rng.random() < self.typo_rate * 8:
-            return swap
-        if len(word) >= 4 and self.rng.random() < self.typo_rate:
-            return _misspell(word, self.rng)
-        return word
-
-
-def _marker(parts: list[str], i: int) -> str:
-    # re.split with two groups yields literal, kind, index, literal, ...
-    return f"{{{parts[i]}{parts[i + 1]}}}" if i % 3 == 1 else ""
+        words = text.split(" ")
+        rng = self.rng
+        for i, word in enumerate(words):
+            swap = lex.TYPO_SWAPS.get(word.lower())
+            if swap is not None and rng.random() < self.typo_rate * 8:
+                words[i] = swap
+        # One draw per sentence instead of per word: misspell one plain word, or none.
+        i = int(rng.random() * len(words))
+        if rng.random() < self.typo_rate * len(words) and _PLAIN_WORD.fullmatch(words[i]):
+            words[i] = _misspell(words[i], rng)
+        return " ".join(words)
 
 
 def _misspell(word: str, rng: random.Random) -> str:
@@ -169,7 +161,7 @@ def _leads(rng: random.Random) -> dict[str, str]:
 
 def _choose_units(rng: random.Random) -> tuple[str, ...]:
     count = rng.choice((1, 2, 2, 3, 3, 4))
-    chosen = set(rng.sample(_UNITS, count))
+    chosen = set(sample(rng, _UNITS, count))
     return tuple(unit for unit in _UNITS if unit in chosen)
 
 
@@ -216,7 +208,7 @@ def _body_lines(draft: _Draft, needs: Needs, tags: list[str], units: tuple[str, 
 
 def _filler_lines(draft: _Draft) -> list[str]:
     rng = draft.rng
-    sentences = [draft.sentence(p) for p in rng.sample(lex.FILLER, rng.randint(6, 10))]
+    sentences = [draft.sentence(p) for p in sample(rng, lex.FILLER, rng.randint(6, 10))]
     lines: list[str] = []
     while sentences:
         take = rng.randint(1, 3)
