@@ -95,7 +95,7 @@ class _Stream:
         compiled = self.templates.get(template_id)
         if compiled is None:
             needs = Needs(net.kind, len(net.handles), len(net.emails), bool(net.phones))
-            compiled = compile_template(build_template(template_id, needs, self.seed))
+            compiled = compile_template(build_template(template_id, needs, self.seed), net.prices)
             self.templates[template_id] = compiled
         return compiled
 

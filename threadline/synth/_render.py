@@ -31,7 +31,7 @@ TRUTH_KEYS = (
 
 Op = Callable[["AdWriter", Any], None]
 Program = tuple[tuple[Op, Any], ...]
-Mark = tuple[str, str, str, str, int, int]  # truth key, field, code, text, start, end in a run
+Mark = tuple[str, dict[str, Any], str, int, int]  # truth key, values, text, start/end in a run
 
 
 @dataclass(slots=True)
@@ -130,12 +130,16 @@ def write_ad(compiled: Compiled, facts: Facts, rng: random.Random) -> tuple[AdWr
     return writer, title_end
 
 
-def compile_template(template: Template) -> Compiled:
-    """The title and body programs of a template."""
-    return Compiled(template, _program(template.title, template), _program(template.body, template))
+def compile_template(template: Template, prices: dict[str, int]) -> Compiled:
+    """The title and body programs of a template for a network with these prices.
+
+    A network keeps its prices, so its rate lines are fixed text, written like literals.
+    """
+    title = _program(template.title, template, prices)
+    return Compiled(template, title, _program(template.body, template, prices))
 
 
-def _program(text: str, template: Template) -> Program:
+def _program(text: str, template: Template, prices: dict[str, int]) -> Program:
     """Literals and fixed values merged into runs; other slots become operations."""
     steps: list[tuple[Op, Any]] = []
     run: list[str] = []
@@ -150,6 +154,9 @@ def _program(text: str, template: Template) -> Program:
         if kind in ("ind", "neg"):
             size = _mark(run, marks, size, template.fixed[index])
             continue
+        if kind == "prices":
+            size = _mark_prices(run, marks, size, template, prices)
+            continue
         _flush(steps, run, marks)
         run, marks, size = [], [], 0
         steps.append((_SLOTS[kind], index))
@@ -161,8 +168,8 @@ def _program(text: str, template: Template) -> Program:
 def _mark(run: list[str], marks: list[Mark], size: int, fixed: tuple[str, str, str]) -> int:
     """Add a fixed indicator or hard negative to the run; the run's new length."""
     kind, code, text = fixed
-    key, field = ("indicators", "code") if kind == "ind" else ("negatives", "kind")
-    marks.append((key, field, code, text, size, size + len(text)))
+    key, values = ("indicators", {"code": code}) if kind == "ind" else ("negatives", {"kind": code})
+    marks.append((key, values, text, size, size + len(text)))
     run.append(text)
     return size + len(text)
 
@@ -186,8 +193,8 @@ def _marked(ad: AdWriter, arg: tuple[str, tuple[Mark, ...]]) -> None:
     ad.parts.append(text)
     ad.pos += len(text)
     truth = ad.truth
-    for key, field, code, value, start, end in marks:
-        truth[key].append({field: code, "text": value, "start": base + start, "end": base + end})
+    for key, values, value, start, end in marks:
+        truth[key].append({**values, "text": value, "start": base + start, "end": base + end})
 
 
 def _name(ad: AdWriter, _: int) -> None:
@@ -224,24 +231,23 @@ def _age(ad: AdWriter, _: int) -> None:
     ad.record("ages", text, {"value": age})
 
 
-def _prices(ad: AdWriter, _: int) -> None:
-    template = ad.template
+def _mark_prices(
+    run: list[str], marks: list[Mark], size: int, template: Template, prices: dict[str, int]
+) -> int:
+    """Add the rate list to the run (with any 🌹 as an indicator); the run's new length."""
     for i, unit in enumerate(template.units):
         if i:
-            ad.add(template.price_separator)
-        amount = ad.facts.prices[unit]
-        text = template.price_form[unit].format(a=amount)
-        ad.record("prices", text, {"amount": amount, "unit": unit, "currency": "USD"})
-        _rose_inside(ad, text)
-
-
-def _rose_inside(ad: AdWriter, text: str) -> None:
-    at = text.find("🌹")
-    if at >= 0:
-        start = ad.pos - len(text) + at
-        ad.truth["indicators"].append(
-            {"code": "emoji.rose", "text": "🌹", "start": start, "end": start + 1}
-        )
+            run.append(template.price_separator)
+            size += len(template.price_separator)
+        text = template.price_form[unit].format(a=prices[unit])
+        values = {"amount": prices[unit], "unit": unit, "currency": "USD"}
+        marks.append(("prices", values, text, size, size + len(text)))
+        rose = text.find("🌹")
+        if rose >= 0:
+            marks.append(("indicators", {"code": "emoji.rose"}, "🌹", size + rose, size + rose + 1))
+        run.append(text)
+        size += len(text)
+    return size
 
 
 def _phone(ad: AdWriter, _: int) -> None:
@@ -311,7 +317,6 @@ _SLOTS: dict[str, Op] = {
     "zip": _zip,
     "date": _date,
     "age": _age,
-    "prices": _prices,
     "phone": _phone,
     "phonealt": _phone_alt,
     "handle": _handle,
