@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
@@ -81,13 +82,18 @@ class Database:
 
 
 def _make_engine(url: str) -> Engine:
+    # orjson serializes JSON columns several times faster than the standard library.
+    json_options: dict[str, Any] = {
+        "json_serializer": _json_dumps,
+        "json_deserializer": orjson.loads,
+    }
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            engine = create_engine(parsed, connect_args={"timeout": 30}, **json_options)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, **json_options)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise ConfigError(f"unreadable database URL: {url!r}") from exc
 
@@ -103,6 +109,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def _json_dumps(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _short(exc: SQLAlchemyError) -> str:
