@@ -152,7 +152,6 @@ def _facts(net: Network, choice: Choice, city: City, posted: datetime, rng: rand
         alt_phone=choice.alt_phone,
         handles=choice.handles,
         emails=choice.emails,
-        prices=net.prices,
         date=_us_date(posted.toordinal() + int(rng.random() * 11)),
     )
 

@@ -46,7 +46,6 @@ class Facts:
     alt_phone: str | None
     handles: tuple[tuple[str, str] | None, ...]  # by the network's handle index
     emails: tuple[str | None, ...]
-    prices: dict[str, int]
     date: str
 
 
