@@ -32,7 +32,8 @@ def iter_audit(connection: Connection) -> Iterator[dict[str, Any]]:
 
 def row_dict(row: Row[Any]) -> dict[str, Any]:
     """A row as JSON-ready values, time in ISO 8601 UTC."""
-    values = dict(row._mapping)
+    # Keys as plain str: column names are str subclasses that orjson refuses.
+    values = {str(key): value for key, value in row._mapping.items()}
     at = values["at"]
     values["at"] = (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
     return values

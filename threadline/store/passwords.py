@@ -41,7 +41,7 @@ class PasswordHasherPolicy:
             return _pbkdf2_verify(encoded, password)
         try:
             return self.argon2.verify(encoded, password)
-        except (VerificationError, InvalidHashError):
+        except (VerificationError, InvalidHashError, ValueError):  # UnicodeError is a ValueError
             return False
 
     def needs_rehash(self, encoded: str) -> bool:
@@ -105,7 +105,7 @@ def _pbkdf2_hash(password: str, iterations: int = PBKDF2_ITERATIONS) -> str:
 
 def _pbkdf2_verify(encoded: str, password: str) -> bool:
     parts = encoded.split("$")
-    if len(parts) != 4 or not parts[1].isdigit():
+    if len(parts) != 4 or not parts[1].isdecimal() or not 1 <= int(parts[1]) <= 10_000_000:
         return False
     try:
         salt, expected = _unb64(parts[2]), _unb64(parts[3])

@@ -1,0 +1,142 @@
+"""Signed audit heads, key rotation over the registry, and retention jobs."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+
+from threadline.errors import InputError
+from threadline.settings import Settings
+from threadline.store import AuditEvent, Database, FieldCipher, append_audit, verify_chain
+from threadline.store.accounts import Role, begin_enrolment, create_user
+from threadline.store.passwords import PasswordHasherPolicy
+from threadline.store.retention import Purged, run_retention
+from threadline.store.rotation import ENCRYPTED_COLUMNS, EncryptedColumn, rotate_keys
+from threadline.store.sessions import Stage, create_session
+from threadline.store.signing import check_signed_head, sign_head, signing_key
+from threadline.store.tables import audit_log
+from threadline.store.tables_security import login_attempts, sessions, users
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+FAST = PasswordHasherPolicy(fips=True)
+OLD = base64.b64encode(b"\x01" * 32).decode()
+NEW = base64.b64encode(b"\x02" * 32).decode()
+
+
+def test_a_signed_head_holds_until_history_is_rewritten(sqlite_db: Database) -> None:
+    key = signing_key(None, b"secret")
+    with sqlite_db.transaction() as connection:
+        for n in range(3):
+            append_audit(connection, AuditEvent("alice", f"act-{n}"))
+        head = sign_head(connection, key, T0).as_dict()
+        assert (head["seq"], check_signed_head(connection, head)) == (3, "")
+        assert check_signed_head(connection, head | {"seq": 2}) == "signature does not verify"
+        connection.execute(text("DROP TRIGGER audit_log_no_update"))
+        connection.execute(audit_log.update().where(audit_log.c.seq == 3).values(hash="f" * 64))
+        assert check_signed_head(connection, head) == "row 3 no longer has the signed hash"
+
+
+def test_the_signing_key_can_be_set_explicitly() -> None:
+    seed = base64.b64encode(bytes(range(32))).decode()
+    assert signing_key(seed, b"ignored").public_key() is not None
+    with pytest.raises(Exception, match="base64 of 32 bytes"):
+        signing_key("not base64!", b"x")
+
+
+@cache
+def _empty_log() -> Database:
+    database = Database("sqlite://")  # one in-memory database, reused by every example
+    database.migrate()
+    return database
+
+
+@hsettings(deadline=None, max_examples=200)
+@given(
+    st.dictionaries(
+        st.sampled_from(["seq", "hash", "signed_at", "public_key", "signature", "format"]),
+        st.text(max_size=20) | st.integers(),
+    )
+)
+def test_checking_any_exported_head_never_crashes(exported: dict[str, object]) -> None:
+    with _empty_log().transaction() as connection:
+        try:
+            problem = check_signed_head(connection, dict(exported))
+        except InputError:
+            return
+    assert problem in {"", "signature does not verify"} or problem.startswith("row ")
+
+
+def test_rotation_reseals_every_registered_column_under_the_new_key(database: Database) -> None:
+    old = FieldCipher.from_spec(f"old:{OLD}", b"s")
+    ring = FieldCipher.from_spec(f"new:{NEW},old:{OLD}", b"s")
+    with database.transaction() as connection:
+        for n in range(7):
+            account, _ = create_user(connection, f"user{n}", Role.ANALYST, FAST, T0)
+            begin_enrolment(connection, account.id, old)
+    counts = rotate_keys(database, ring)
+    assert [(c.column.table, c.checked, c.rotated) for c in counts] == [("users", 7, 7)]
+    with database.transaction() as connection:
+        tokens = [r[0] for r in connection.execute(select(users.c.totp_secret))]
+    assert all(t.startswith("tl1.new.") for t in tokens)
+    assert [c.rotated for c in rotate_keys(database, ring)] == [0]  # idempotent
+
+
+def test_the_registry_names_real_columns() -> None:
+    assert EncryptedColumn("users", "id", "totp_secret", "users.totp_secret") in ENCRYPTED_COLUMNS
+    with pytest.raises(Exception, match="is unknown"):
+        rotate_keys(
+            Database("sqlite://"),
+            FieldCipher.from_spec(None, b"s"),
+            [EncryptedColumn("nope", "id", "x", "nope.x")],
+        )
+
+
+def test_retention_purges_old_sessions_and_attempts_and_audits_the_fact(
+    database: Database, settings: Settings
+) -> None:
+    with database.transaction() as connection:
+        account, _ = create_user(connection, "dave", Role.ANALYST, FAST, T0)
+        create_session(connection, account.id, Stage.OK, T0 - timedelta(days=40), "ip")
+        create_session(connection, account.id, Stage.OK, T0, "ip")
+        connection.execute(
+            login_attempts.insert().values(
+                user_id=account.id, at=T0 - timedelta(days=100), success=False, source_ip="ip"
+            )
+        )
+    results = run_retention(database, settings, T0, "cli:test")
+    assert [(r.job, r.object_type, len(r.ids)) for r in results] == [
+        ("sessions", "session", 1),
+        ("login-attempts", "login_attempt", 1),
+    ]
+    with database.transaction() as connection:
+        assert connection.execute(select(func.count()).select_from(sessions)).scalar_one() == 1
+        rows = connection.execute(
+            select(audit_log.c.action, audit_log.c.object_id, audit_log.c.detail).order_by(
+                audit_log.c.seq
+            )
+        ).all()
+        assert verify_chain(connection).ok
+    assert [(r.action, r.object_id) for r in rows] == [
+        ("retention.purge", "sessions"),
+        ("retention.purge", "login-attempts"),
+    ]
+    assert '"count":1' in rows[0].detail
+
+
+def test_a_failing_job_rolls_back_its_own_purge_only(
+    database: Database, settings: Settings
+) -> None:
+    def boom(connection: object, now: datetime, _s: Settings) -> Purged:
+        raise InputError("job failed")
+
+    with pytest.raises(InputError):
+        run_retention(database, settings, T0, "cli:test", jobs=[boom])
+    with database.transaction() as connection:
+        assert connection.execute(select(func.count()).select_from(audit_log)).scalar_one() == 0
