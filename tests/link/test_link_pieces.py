@@ -8,7 +8,14 @@ from PIL import Image, ImageDraw
 
 from threadline.errors import InputError
 from threadline.link import hash_image
-from threadline.link._images import HammingIndex, corner, hamming, parse_hash, split_hash
+from threadline.link._images import (
+    HammingIndex,
+    corner,
+    corners,
+    hamming,
+    parse_hash,
+    split_hash,
+)
 from threadline.link._lsh import BandIndex, band_keys, within
 from threadline.link._mask import mask_tokens
 from threadline.link._minhash import shingle_hashes, signatures, similarity, token_ids
@@ -63,15 +70,20 @@ def test_hamming_and_parse_hash() -> None:
 def test_hamming_index_returns_items_within_distance_only() -> None:
     index = HammingIndex()
     base = 0x0123456789ABCDEF
-    near = index.add((base ^ 0b1111111,), 64)  # 7 bits away
-    index.add((base ^ 0xFF,), 64)  # 8 bits away
-    index.add((base ^ 0b1111111,), 256)  # another kind of hash: never compared
-    assert index.near((base,), 64) == [near]
+
+    def add(value: int, bits: int = 64) -> int:
+        return index.add((value,), (value,), bits)
+
+    near = add(base ^ 0b1111111)  # 7 bits away
+    add(base ^ 0xFF)  # 8 bits away
+    add(base ^ 0b1111111, 256)  # another kind of hash: never compared
+    assert index.near((base,), (base,), 64) == [near]
 
 
 def test_corner_takes_the_low_frequency_eight_by_eight() -> None:
-    value = int("ff00" * 8 + "0000" * 8, 16)  # rows 0-7: first 8 bits set
-    assert corner(value, 256) == 0xFFFFFFFFFFFFFFFF
+    text = "ff00" * 8 + "0000" * 8  # rows 0-7: first 8 bits set
+    assert corner(int(text, 16), 256) == 0xFFFFFFFFFFFFFFFF
+    assert corners(text * 2) == (0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFF)
     assert corner(0x1234, 64) == 0x1234
 
 
@@ -93,14 +105,23 @@ def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
 def test_hash_image_survives_resize_recompression_and_light_crop() -> None:
     image = _picture()
     index = HammingIndex()
-    original = index.add(split_hash(hash_image(_jpeg(image))), 256)
-    index.add(split_hash(hash_image(_jpeg(Image.new("RGB", (140, 120), (200, 10, 10))))), 256)
+
+    def add(data: bytes) -> int:
+        text = hash_image(data)
+        return index.add(split_hash(text), corners(text), 256)
+
+    def near(data: bytes) -> list[int]:
+        text = hash_image(data)
+        return index.near(split_hash(text), corners(text), 256)
+
+    original = add(_jpeg(image))
+    add(_jpeg(Image.new("RGB", (140, 120), (200, 10, 10))))
     copies = {
         "resize": _jpeg(image.resize((98, 84))),
         "recompress": _jpeg(image, quality=35),
         "crop": _jpeg(image.crop((8, 6, 132, 114))),
     }
-    found = {name: index.near(split_hash(hash_image(data)), 256) for name, data in copies.items()}
+    found = {name: near(data) for name, data in copies.items()}
     assert found == {"resize": [original], "recompress": [original], "crop": [original]}
 
 

@@ -5,7 +5,9 @@ and eight centred crops (0, 4 or 8 % off each side, across and down). A lightly 
 repost matches one of the original's crops, and the original matches one of the repost's,
 so two images match when either one's whole-image hash is within MAX_DISTANCE bits of any
 hash of the other. Candidates come from an index of each hash's low-frequency 8x8 corner
-(four 16-bit chunks, exact chunk match); only candidates are compared in full.
+(three 21-bit chunks, exact chunk match: chunks of about log2(images) bits keep buckets
+small at a million images; the nine directions to match make up for the chunks' reach).
+Only candidates are compared in full.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ CROPS = (0.0, 0.04, 0.08)  # share cut from each side, across and down
 MAX_DISTANCE = 56  # of 256 bits: reposts measured up to 50, unrelated pictures from 66
 MAX_DISTANCE_64 = 7  # for plain 64-bit hashes from elsewhere (no crops)
 _VARIANT_HEX = 64
-_CHUNK_MASK = 0xFFFF
+_CHUNKS = 3
+_CHUNK_BITS = 21
+_CHUNK_MASK = (1 << _CHUNK_BITS) - 1
 
 
 def hash_image(image: str | PathLike[str] | bytes) -> str:
@@ -81,24 +85,35 @@ def corner(value: int, bits: int) -> int:
     return out
 
 
+def corners(text: str) -> tuple[int, ...]:
+    """`corner` of each variant of a hash string, read straight from its hex digits."""
+    text = text.strip().lower()
+    if len(text) == 16:
+        return (parse_hash(text),)
+    # Each 16x16 variant is 64 hex digits, four per row; the corner is two digits of rows 0-7.
+    return tuple(
+        int("".join(text[start + 4 * row : start + 4 * row + 2] for row in range(8)), 16)
+        for start in range(0, len(text), _VARIANT_HEX)
+    )
+
+
 class HammingIndex:
     """Images by hash; `near` finds stored images within the distance rule of a new one."""
 
     def __init__(self) -> None:
         self._variants: list[tuple[int, ...]] = []
         self._bits: list[int] = []
-        self._whole: list[dict[int, list[int]]] = [{} for _ in range(4)]
-        self._cropped: list[dict[int, list[int]]] = [{} for _ in range(4)]
+        self._whole: list[dict[int, list[int]]] = [{} for _ in range(_CHUNKS)]
+        self._cropped: list[dict[int, list[int]]] = [{} for _ in range(_CHUNKS)]
 
     def __len__(self) -> int:
         return len(self._variants)
 
-    def near(self, variants: tuple[int, ...], bits: int) -> list[int]:
-        """Stored items matching these variants, in insertion order."""
+    def near(self, variants: tuple[int, ...], keys: tuple[int, ...], bits: int) -> list[int]:
+        """Stored items matching these variants (with their `corners` as keys), in order."""
         found: set[int] = set()
-        corners = [corner(v, bits) for v in variants]
-        found.update(_lookup(self._cropped, corners[:1]))
-        found.update(_lookup(self._whole, corners))
+        found.update(_lookup(self._cropped, keys[:1]))
+        found.update(_lookup(self._whole, keys))
         return sorted(i for i in found if self._matches(i, variants, bits))
 
     def _matches(self, item: int, variants: tuple[int, ...], bits: int) -> bool:
@@ -112,25 +127,24 @@ class HammingIndex:
         )
         return best <= limit
 
-    def add(self, variants: tuple[int, ...], bits: int) -> int:
-        """Store an image's variants; returns its item number."""
+    def add(self, variants: tuple[int, ...], keys: tuple[int, ...], bits: int) -> int:
+        """Store an image's variants (with their `corners` as keys); returns its item number."""
         item = len(self._variants)
         self._variants.append(variants)
         self._bits.append(bits)
-        corners = [corner(v, bits) for v in variants]
-        _store(self._whole, corners[0], item)
-        for value in corners[1:]:
+        _store(self._whole, keys[0], item)
+        for value in keys[1:]:
             _store(self._cropped, value, item)
         return item
 
 
 def _chunks(value: int) -> Iterable[tuple[int, int]]:
-    for index in range(4):
-        yield index, (value >> (16 * index)) & _CHUNK_MASK
+    for index in range(_CHUNKS):
+        yield index, (value >> (_CHUNK_BITS * index)) & _CHUNK_MASK
 
 
-def _lookup(tables: list[dict[int, list[int]]], corners: list[int]) -> Iterable[int]:
-    for value in corners:
+def _lookup(tables: list[dict[int, list[int]]], keys: tuple[int, ...]) -> Iterable[int]:
+    for value in keys:
         for index, chunk in _chunks(value):
             yield from tables[index].get(chunk, ())
 

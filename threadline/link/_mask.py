@@ -38,6 +38,7 @@ _NUMBER_WORDS = frozenset(
     | {"siete", "ocho", "nueve"}
 )
 _DIGIT = re.compile(r"\d")
+_NAME = f"{_OPEN}name{_CLOSE}"
 _PHONE_DIGITS = 7  # a run of this many digits or number words reads as a phone number
 _ASCII_PUNCT = re.escape(string.punctuation)
 _WORDS = re.compile(rf"{_OPEN}[a-z]+{_CLOSE}|\w+|[^\w\s{_ASCII_PUNCT}]")
@@ -131,8 +132,34 @@ def _phrase(phrase: str) -> re.Pattern[str]:
 
 def masked_words(text: str, names: Iterable[str] = (), city: str | None = None) -> list[str]:
     """The masked tokens of a text (slots as private-use fenced kinds), fast, for shingling."""
-    words: list[str] = _WORDS.findall(_Masker(None).mask(text, names, city))
-    return [w for w, _ in _collapse_numbers([(w, w) for w in words], fenced=True)]
+    folded = {normalize(n).strip() for n in names}
+    single = {n for n in folded if n.isalpha()}  # one-word names are masked per token, cheaply
+    words: list[str] = _WORDS.findall(_Masker(None).mask(text, folded - single, city))
+    return _collapse_words(words, single)
+
+
+def _collapse_words(words: list[str], names: set[str]) -> list[str]:
+    """`_collapse_numbers` for plain words (and one-word names), inlined: it runs on every
+    token of every ad."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in words:
+        if word.isalpha():
+            plain = word not in _NUMBER_WORDS
+            if plain and word in names:
+                word = _NAME
+        else:
+            plain = word[0] == _OPEN or _DIGIT.search(word) is None
+        if not plain:
+            run.append(word)
+            continue
+        if run:
+            out.append(_number_slot([(w, w) for w in run], fenced=True)[0])
+            run = []
+        out.append(word)
+    if run:
+        out.append(_number_slot([(w, w) for w in run], fenced=True)[0])
+    return out
 
 
 def mask_tokens(text: str, names: Iterable[str] = (), city: str | None = None) -> list[Token]:

@@ -22,7 +22,7 @@ _EMPTY = np.iinfo(np.uint32).max
 
 def token_ids(tokens: Sequence[str]) -> NDArray[np.uint64]:
     """Stable 32-bit ids of tokens (CRC-32; Python's own hash differs per process)."""
-    return np.fromiter((zlib.crc32(t.encode()) for t in tokens), np.uint64, len(tokens))
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), np.uint64, len(tokens))
 
 
 def shingle_hashes(ids: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from threadline.errors import InputError
 from threadline.link import _lsh, _minhash
 from threadline.link._groups import Groups
-from threadline.link._images import HammingIndex, hash_bits, split_hash
+from threadline.link._images import HammingIndex, corners, hash_bits, split_hash
 from threadline.link._mask import masked_words
 from threadline.link._spread import SpreadRule
 from threadline.link._unionfind import UnionFind, component_roots
@@ -174,11 +174,11 @@ class LinkState:
         item = self._image_items.get(key)
         if item is not None:
             return item
-        variants, bits = split_hash(key), hash_bits(key)
-        near = self._hamming.near(variants, bits)
+        variants, keys, bits = split_hash(key), corners(key), hash_bits(key)
+        near = self._hamming.near(variants, keys, bits)
         # Labelled by the first 64 bits of the whole-image hash: short enough to read.
         item = self.images.add_item(key[:16])
-        self._image_items[key] = self._hamming.add(variants, bits)
+        self._image_items[key] = self._hamming.add(variants, keys, bits)
         for other in near:
             ends = self.images.join(item, other)
             if ends is not None:
