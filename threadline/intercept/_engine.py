@@ -134,7 +134,8 @@ def classify(body: str, script: Script) -> str:
 
 def is_opt_out(body: str) -> bool:
     """True when the first or last word is an opt-out word (STOP, ALTO, …), any case/accents."""
-    plain = unicodedata.normalize("NFKD", body[:MAX_CLASSIFY_CHARS]).upper()
+    decomposed = unicodedata.normalize("NFKD", body[:MAX_CLASSIFY_CHARS])
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
     words = _WORDS.findall(plain.replace("OPT OUT", "OPTOUT").replace("OPT-OUT", "OPTOUT"))
     return bool(words) and (words[0] in OPT_OUT_WORDS or words[-1] in OPT_OUT_WORDS)
 

@@ -298,12 +298,16 @@ def claim_due(connection: Connection, now: datetime, limit: int, lease: timedelt
     candidates = select(o.id).where(claimable).order_by(o.due_at, o.id).limit(limit)
     if connection.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # Ids first, then the UPDATE: a LIMIT subquery inside the UPDATE may be run again by the
+    # PostgreSQL planner and claim more rows than asked.
+    ids = list(connection.execute(candidates).scalars())
     token = secrets.token_hex(16)
-    connection.execute(
-        update(intercept_outbox)
-        .where(o.id.in_(candidates.scalar_subquery()), claimable)
-        .values(status=SENDING, claim_token=token, claimed_at=now, attempts=o.attempts + 1)
-    )
+    if ids:
+        connection.execute(
+            update(intercept_outbox)
+            .where(o.id.in_(ids), claimable)
+            .values(status=SENDING, claim_token=token, claimed_at=now, attempts=o.attempts + 1)
+        )
     return token
 
 
