@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from threadline.extract._trie import trie_pattern
+
 __all__ = ["is_leet_word", "number_replacements"]
 
 Replacement = tuple[int, int, str]
@@ -42,7 +44,18 @@ def _word_table() -> dict[str, str]:
 
 
 _WORDS = _word_table()
-_WORD_PATTERN = "|".join(_leet(word) for word in sorted(_WORDS, key=len, reverse=True))
+_LEET_CHARS = {"o": "o0", "e": "e3", "i": "i1", "s": "s5", "t": "t7", "a": "a4", "g": "g9"}
+
+
+def _spellings(word: str) -> list[str]:
+    """A word and its leetspeak variants, never one made only of digits."""
+    variants = [""]
+    for char in word:
+        variants = [v + c for v in variants for c in _LEET_CHARS.get(char, char)]
+    return [v for v in variants if not v.isdigit()]
+
+
+_WORD_PATTERN = trie_pattern(sorted({s for word in _WORDS for s in _spellings(word)}))
 _PIECE = f"(?i:{_WORD_PATTERN})|[0-9]|[OoIlS]"
 _PIECE_RE = re.compile(_PIECE)
 _CHUNK = f"(?<![A-Za-z0-9])(?:{_PIECE})++(?![A-Za-z0-9])"
@@ -92,13 +105,13 @@ def _compound_values() -> dict[str, int]:
 
 
 _COMPOUNDS = _compound_values()
-_COMPOUND_PATTERN = "|".join(
-    re.escape(word).replace(r"\ ", "[ -]") for word in sorted(_COMPOUNDS, key=len, reverse=True)
+_COMPOUND_PATTERN = trie_pattern(sorted(_COMPOUNDS), lambda c: "[ -]" if c == " " else re.escape(c))
+# Each match begins with the character before a word, so `re` enters the pattern only where
+# a word starts; the text is searched with a space in front so its first word has one too.
+_NUMBER_PASS = re.compile(
+    f"[^A-Za-z0-9](?:(?P<compound>(?i:{_COMPOUND_PATTERN})(?![A-Za-z0-9]))|(?P<run>{_RUN}))"
 )
-_COMPOUND = f"(?<![A-Za-z0-9])(?i:{_COMPOUND_PATTERN})(?![A-Za-z0-9])"
-_PASS = re.compile(
-    f"(?P<compound>{_COMPOUND})|(?P<run>{_RUN})|(?P<rep>[-.~*|])(?P=rep)+|(?P<spaces>[ \\t]{{2,}})"
-)
+_SQUEEZE = re.compile(r"--+|\.\.+|~~+|\*\*+|\|\|+| [ \t]+|\t[ \t]+")
 _LETTER = re.compile("[A-Za-z]")
 _MIN_RUN_DIGITS = 3
 
@@ -106,19 +119,24 @@ _MIN_RUN_DIGITS = 3
 def number_replacements(text: str) -> list[Replacement]:
     """Replacements that turn number words and look-alikes into digits, and squeeze separators."""
     reps: list[Replacement] = []
-    for match in _PASS.finditer(text):
-        kind = match.lastgroup
-        if kind == "compound":
-            value = _COMPOUNDS[" ".join(match.group().lower().replace("-", " ").split())]
-            reps.append((match.start(), match.end(), str(value)))
-        elif kind == "run":
-            if _LETTER.search(match.group()):
-                reps.extend(_run_replacements(match.group(), match.start()))
-        elif kind == "rep":
-            reps.append((match.start(), match.end(), match.group()[0]))
-        else:
-            reps.append((match.start(), match.end(), " "))
-    return reps
+    for match in _NUMBER_PASS.finditer(" " + text):
+        start, end = match.start() , match.end() - 1  # offsets in `text`
+        if match.lastgroup == "compound":
+            value = _COMPOUNDS[" ".join(match.group("compound").lower().replace("-", " ").split())]
+            reps.append((start, end, str(value)))
+        elif _LETTER.search(match.group("run")):
+            reps.extend(_run_replacements(match.group("run"), start))
+    squeezed = [(m.start(), m.end(), m.group()[0]) for m in _SQUEEZE.finditer(text)]
+    return _merge(reps, squeezed) if squeezed else reps
+
+
+def _merge(first: list[Replacement], second: list[Replacement]) -> list[Replacement]:
+    """Two sorted lists of replacements as one, dropping any that overlaps an earlier one."""
+    merged: list[Replacement] = []
+    for rep in sorted(first + second):
+        if not merged or rep[0] >= merged[-1][1]:
+            merged.append(rep)
+    return merged
 
 
 def _run_replacements(run: str, offset: int) -> list[Replacement]:

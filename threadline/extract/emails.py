@@ -71,12 +71,17 @@ _EMAIL = re.compile(
 )
 _SPELLED_SEP = re.compile(r"(?i)\s*(?:[(\[{<]\s*(?:dot|\.)\s*[)\]}>]|\sdot\s|\.)\s*")
 _KNOWN_TLD = re.compile(rf"(?i)(?:{_TLDS})")
+# Where an address may be: an `@` or a spelled `at`. The full pattern then runs only from the
+# start of the word before it, instead of from every position of the text.
+_SEPARATOR = re.compile(r"@|[(\[{<]\s{0,2}at|\sat\s")
+_LOCAL_START = re.compile(r"(?<![\w.%+-])[a-z0-9][\w.%+-]{0,63}\s{0,3}\Z")
+_WINDOW = 72
 
 
 def extract_emails(text: NormalizedText, region: str = "US") -> list[Finding]:
     """E-mail addresses as lower-case `local@domain`, with misspelled domains corrected."""
     findings: list[Finding] = []
-    for match in _EMAIL.finditer(text.text):
+    for match in _candidates(text.lower):
         address = _address(match)
         if address is None:
             continue
@@ -86,6 +91,21 @@ def extract_emails(text: NormalizedText, region: str = "US") -> list[Finding]:
             make_finding(text, "email", address, match.span(), SOURCE, (("style", style),))
         )
     return findings
+
+
+def _candidates(lower: str) -> list[re.Match[str]]:
+    """Full matches of the address pattern, tried from the word before each separator."""
+    matches: list[re.Match[str]] = []
+    for separator in _SEPARATOR.finditer(lower):
+        if matches and separator.start() < matches[-1].end():
+            continue
+        local = _LOCAL_START.search(lower, max(0, separator.start() - _WINDOW), separator.start())
+        if local is None:
+            continue
+        match = _EMAIL.match(lower, local.start())
+        if match is not None:
+            matches.append(match)
+    return matches
 
 
 def _address(match: re.Match[str]) -> str | None:

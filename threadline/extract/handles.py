@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from threadline.extract._base import make_finding
+from threadline.extract._trie import trie_pattern
 from threadline.extract.normalize import NormalizedText
 from threadline.extract.phones import extract_phones
 from threadline.model import Finding
@@ -25,118 +26,143 @@ SERVICES = (
     "whatsapp",
 )
 
-_HANDLE = r"(?P<handle>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9_])?)(?![A-Za-z0-9_@])"
+def _host_start(first: str) -> str:
+    """A host starts after a non-word character, `www.` or `://`, checked in Python."""
+    return ""
+
+
+_HANDLE = r"@?(?P<handle>[a-z0-9_](?:[a-z0-9_.-]{0,30}[a-z0-9_])?)(?![a-z0-9_@])"
 # Profile links name the service by their host.
 _LINK_HOSTS = {
-    "instagram": r"instagram\.com|instagr\.am",
-    "snapchat": r"snapchat\.com/add",
-    "twitter": r"twitter\.com|x\.com",
-    "telegram": r"t\.me|telegram\.me",
-    "kik": r"kik\.me",
-    "onlyfans": r"onlyfans\.com",
-    "linktree": r"linktr\.ee",
-    "wechat": r"u\.wechat\.com",
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "snapchat.com/add": "snapchat",
+    "twitter.com": "twitter",
+    "x.com": "twitter",
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "kik.me": "kik",
+    "onlyfans.com": "onlyfans",
+    "linktr.ee": "linktree",
+    "u.wechat.com": "wechat",
 }
 # Words that name a service before a handle ("IG: ana", "snap: ana", "👻 ana").
 _LABELS = {
-    "instagram": r"instagram|insta|ig",
-    "snapchat": r"snapchat|snap|sc|👻",
-    "twitter": r"twitter|tw",
-    "telegram": r"telegram|tg|tele",
-    "kik": r"kik\s+me|kik",
-    "onlyfans": r"onlyfans|only\s+fans|of",
-    "wechat": r"wechat(?:\s+id)?|we\s+chat(?:\s+id)?|weixin",
-    "whatsapp": r"whatsapp|whats\s+app|wa",
+    "instagram": "instagram insta ig",
+    "snapchat": "snapchat snap sc 👻",
+    "twitter": "twitter tw",
+    "telegram": "telegram tg tele",
+    "kik": "kik kik_me",
+    "onlyfans": "onlyfans only_fans of",
+    "wechat": "wechat wechat_id we_chat we_chat_id weixin",
+    "whatsapp": "whatsapp whats_app wa",
 }
+_SERVICE_BY_LABEL = {
+    label.replace("_", " "): service
+    for service, labels in _LABELS.items()
+    for label in labels.split()
+}
+# Labels clear enough to stand before a handle with only a space ("KIK ana", "👻 ana").
+_BARE_LABELS = ("kik", "👻", "snapchat", "instagram", "telegram", "wechat")
+# Patterns run on the lower-cased text and begin with a literal, so `re` skips quickly.
 _LINK = re.compile(
-    r"(?i)(?<![A-Za-z0-9.])(?:https?://)?(?:www\.)?(?P<host>"
-    + "|".join(f"(?P<l_{name}>{hosts})" for name, hosts in _LINK_HOSTS.items())
-    + r")/@?"
+    trie_pattern(sorted(_LINK_HOSTS), start=_host_start) + "/" + _HANDLE
+)
+# Label patterns match with the character before the label (text searched with a space in
+# front), so `re` enters them only at word starts.
+_LABELLED = re.compile(
+    r"[^\w](?P<label>"
+    + trie_pattern(sorted(_SERVICE_BY_LABEL))
+    + r")(?P<sep>\s*[:=@👻-]\s*)(?:👻\s*)?"
     + _HANDLE
 )
-_LABELLED = re.compile(
-    r"(?i)(?<![A-Za-z0-9])(?P<label>"
-    + "|".join(f"(?P<t_{name}>{labels})" for name, labels in _LABELS.items())
-    + r")(?P<sep>\s*[:=@👻-]\s*|\s+)(?:👻\s*)?@?"
-    + _HANDLE
+_BARE = re.compile(
+    r"[^\w](?P<label>" + trie_pattern(sorted(_BARE_LABELS)) + r")(?P<sep>\s+)(?:👻\s*)?" + _HANDLE
 )
 # Words after a label that are not handles ("kik me", "snap is", "of the").
 _NOT_HANDLES = frozenset(
     "me my is at on the a an and or to for of in id add dm pls please only here now "
     "with your you u ur".split()
 )
-_WHATSAPP_LABEL = re.compile(r"(?i)(?<![A-Za-z0-9])(?:whats\s*app|wa)\b[\s:=-]*")
-# Labels clear enough to stand before a handle with only a space ("KIK ana", "👻 ana").
-_BARE_LABELS = frozenset({"kik", "👻", "snapchat", "instagram", "telegram", "wechat"})
+_WHATSAPP_LABEL = re.compile(r"(?:whats\s*app|wa)\b[\s:=-]*")
+_SCHEME = re.compile(r"(?:https?://)?(?:www\.)?\Z")
 
 
 def extract_handles(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Handles as `service:handle` values, lower case and without `@`."""
-    findings = _links(text) + _labelled(text, _covered(_links(text)))
+    links = _links(text)
+    taken = [(f.start, f.end) for f in links]
+    findings = links + _labelled(text, taken)
     findings.extend(_whatsapp_numbers(text, region))
     return sorted(findings, key=lambda f: (f.start, f.end))
 
 
-def _covered(findings: list[Finding]) -> set[int]:
-    return {f.start for f in findings}
-
-
-def _service(match: re.Match[str], prefix: str) -> str:
-    """The service whose named group matched."""
-    for name, value in match.groupdict().items():
-        if value is not None and name.startswith(prefix):
-            return name[len(prefix) :]
-    return ""
-
-
 def _handle_finding(
-    text: NormalizedText, service: str, match: re.Match[str], style: str
+    text: NormalizedText,
+    service: str,
+    match: re.Match[str],
+    style: str,
+    start: int,
+    shift: int = 0,
 ) -> Finding | None:
-    handle = match.group("handle").lower().rstrip(".-")
+    """A handle finding; `shift` undoes the space put in front of the searched text."""
+    handle = match.group("handle").rstrip(".-")
     if handle in _NOT_HANDLES or handle.isdigit() and service != "whatsapp":
         return None
-    span = (match.start(), match.end("handle"))
     attrs = (("service", service), ("handle", handle), ("style", style))
+    span = (start + 1 - shift if shift else start, match.end("handle") - shift)
     return make_finding(text, "handle", f"{service}:{handle}", span, SOURCE, attrs)
 
 
 def _links(text: NormalizedText) -> list[Finding]:
     """Handles written as profile links (`instagram.com/ana`, `t.me/ana`)."""
-    found = (
-        _handle_finding(text, _service(m, "l_"), m, "link") for m in _LINK.finditer(text.text)
-    )
-    return [f for f in found if f is not None]
-
-
-def _labelled(text: NormalizedText, taken: set[int]) -> list[Finding]:
-    """Handles after a service label (`IG: ana`, `snap: ana`, `👻 ana`)."""
     findings: list[Finding] = []
-    for match in _LABELLED.finditer(text.text):
-        service = _service(match, "t_")
-        if service == "whatsapp" or not _separated(match):
+    for match in _LINK.finditer(text.lower):
+        start = _link_start(text.lower, match.start())
+        if start < 0:
             continue
-        finding = _handle_finding(text, service, match, "label")
-        if finding is not None and not _overlaps(finding, taken, text):
+        host = match.group()[: match.start("handle") - match.start()].rstrip("/@")
+        finding = _handle_finding(text, _LINK_HOSTS[host.removesuffix("/")], match, "link", start)
+        if finding is not None:
             findings.append(finding)
     return findings
 
 
-def _separated(match: re.Match[str]) -> bool:
-    """A label and its handle joined by `:`, `@` or the like, or a clear label and a space."""
-    if not match.group("sep").isspace():
+def _link_start(lower: str, start: int) -> int:
+    """Where a link begins (over `https://www.`), or -1 when the host is part of a longer one."""
+    scheme = _SCHEME.search(lower, max(0, start - 12), start)
+    begin = scheme.start() if scheme else start
+    if begin > 0 and (lower[begin - 1].isalnum() or lower[begin - 1] in "._-@"):
+        return -1
+    return begin
+
+
+def _labelled(text: NormalizedText, taken: list[tuple[int, int]]) -> list[Finding]:
+    """Handles after a service label (`IG: ana`, `snap: ana`, `👻 ana`)."""
+    findings: list[Finding] = []
+    spaced = " " + text.lower
+    for pattern in (_LABELLED, _BARE):
+        for match in pattern.finditer(spaced):
+            service = _SERVICE_BY_LABEL.get(" ".join(match.group("label").split()), "")
+            if service in ("", "whatsapp"):
+                continue
+            finding = _handle_finding(text, service, match, "label", match.start(), shift=1)
+            if finding is not None and not _overlaps(finding, taken):
+                findings.append(finding)
+                taken.append((finding.start, finding.end))
+    return findings
+
+
+def _overlaps(finding: Finding, taken: list[tuple[int, int]]) -> bool:
+    """Whether a labelled handle is the tail of a profile link or another handle found."""
+    if "/" in finding.text:
         return True
-    return match.group("label").lower() in _BARE_LABELS
-
-
-def _overlaps(finding: Finding, taken: set[int], text: NormalizedText) -> bool:
-    """Whether a labelled handle is the tail of a profile link already found."""
-    tail = text.original[finding.start : finding.end]
-    return "/" in tail or any(finding.start <= start < finding.end for start in taken)
+    return any(finding.start < end and start < finding.end for start, end in taken)
 
 
 def _whatsapp_numbers(text: NormalizedText, region: str) -> list[Finding]:
     """WhatsApp accounts are phone numbers: a phone right after a WhatsApp label."""
-    label_ends = {m.end() for m in _WHATSAPP_LABEL.finditer(text.text)}
+    label_ends = {m.end() for m in _WHATSAPP_LABEL.finditer(text.lower) if _word_starts(text.lower, m.start())}
     if not label_ends:
         return []
     findings: list[Finding] = []
@@ -149,3 +175,7 @@ def _whatsapp_numbers(text: NormalizedText, region: str) -> list[Finding]:
             Finding("handle", value, phone.start, phone.end, phone.text, SOURCE, attrs)
         )
     return findings
+
+
+def _word_starts(lower: str, start: int) -> bool:
+    return start == 0 or not lower[start - 1].isalnum()

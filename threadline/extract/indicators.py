@@ -15,14 +15,15 @@ SOURCE = "indicators@1"
 def extract_indicators(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Every lexicon phrase in the text, as a finding whose value is the indicator code."""
     lexicon = compiled_lexicon()
+    # Word phrases match with the character before them, in the text after a leading space.
+    spans = [(m.start(), m.end() - 1) for m in lexicon.words.finditer(" " + text.lower)]
+    spans += [m.span() for m in lexicon.symbols.finditer(text.lower)]
     findings: list[Finding] = []
-    for match in lexicon.pattern.finditer(text.text):
-        owner = lexicon.owners.get(fold(match.group()))
-        if owner is None:
-            continue
-        code, language = owner
-        kind, attrs = _describe(code, language)
-        findings.append(make_finding(text, kind, code, match.span(), SOURCE, attrs))
+    for start, end in spans:
+        owner = lexicon.owners.get(fold(text.lower[start:end]))
+        if owner is not None:
+            kind, attrs = _describe(*owner)
+            findings.append(make_finding(text, kind, owner[0], (start, end), SOURCE, attrs))
     return findings
 
 

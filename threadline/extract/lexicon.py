@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from threadline.extract._trie import trie_pattern
 from threadline.extract.normalize import map_char
 
 __all__ = [
@@ -137,6 +138,7 @@ def _lexicon_problems(lexicon: Lexicon) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=16384)
 def fold(phrase: str) -> str:
     """The matching key of a phrase: normalized characters, lower case, no accents, one space."""
     chars = "".join(map_char(c) if not c.isascii() else c for c in phrase)
@@ -184,30 +186,32 @@ class CompiledLexicon:
             for indicator in lexicon.indicators:
                 for language, phrase in indicator.phrases():
                     self.owners.setdefault(fold(phrase), (indicator.code, language))
-        self.pattern = re.compile("(?i)" + _trie_pattern(sorted(self.owners)))
+        # Matched against the lower-cased text: case-sensitive patterns scan much faster.
+        self.words = re.compile(_word_pattern(sorted(self.owners)))
+        self.symbols = re.compile(_symbol_pattern(sorted(self.owners)))
         self.risk = lexicons[0].risk
         self.juvenile = lexicons[0].juvenile
 
 
-Trie = dict[str, "Trie"]
-_END = ""
+def _word_pattern(phrases: list[str]) -> str:
+    """Phrases that start with a letter or digit, each after one non-word character.
+
+    Matching the character before the phrase makes `re` enter the pattern only at word
+    starts; the text is searched with a space in front. A first letter that may carry an
+    accent gets a branch of its own.
+    """
+    variants = [
+        accent + phrase[1:]
+        for phrase in phrases
+        if phrase[0].isalnum()
+        for accent in _ACCENTS.get(phrase[0], phrase[0])
+    ]
+    return r"[^\w]" + trie_pattern(sorted(set(variants)), _char, _end)
 
 
-def _trie_pattern(phrases: list[str]) -> str:
-    """One alternation shaped as a trie, so matching tries few branches per position."""
-    root: Trie = {}
-    for phrase in phrases:
-        node = root
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[_END] = {}
-    branches = [_start(char) + _char(char) + _node(child) for char, child in sorted(root.items())]
-    return "(?:" + "|".join(branches) + ")"
-
-
-def _start(char: str) -> str:
-    """Phrases that start with a letter or digit start at a word boundary."""
-    return r"(?<!\w)" if char.isalnum() else ""
+def _symbol_pattern(phrases: list[str]) -> str:
+    """Phrases that start with a symbol (emoji), wherever they stand."""
+    return trie_pattern(sorted(p for p in phrases if not p[0].isalnum()), _char, _end)
 
 
 def _char(char: str) -> str:
@@ -218,18 +222,9 @@ def _char(char: str) -> str:
     return re.escape(char)
 
 
-def _node(node: Trie, last: str = "") -> str:
-    """The pattern for the rest of the phrases below one trie node."""
-    alternatives: list[str] = []
-    for char, child in sorted(node.items(), key=lambda item: item[0] == _END):
-        if char == _END:
-            continue
-        alternatives.append(_char(char) + _node(child, char))
-    if _END in node:
-        alternatives.append(r"(?!\w)" if last.isalnum() else "")
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")"
+def _end(last: str) -> str:
+    """Phrases that end with a letter or digit end at a word boundary."""
+    return r"(?!\w)" if last.isalnum() else ""
 
 
 @cache

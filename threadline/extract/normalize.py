@@ -84,6 +84,9 @@ class NormalizedText:
     original: str
     text: str
     layers: tuple[Layer, ...] = ()
+    # The text in lower case, position for position, so extractors can match case-sensitive
+    # patterns (which `re` scans much faster); `text` itself when lowering would move offsets.
+    lower: str = ""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the normalized span [start, end)."""
@@ -219,4 +222,7 @@ def normalize(text: str) -> NormalizedText:
         if reps:
             current, layer = apply_replacements(current, reps)
             layers.append(layer)
-    return NormalizedText(original=text, text=current, layers=tuple(layers))
+    lowered = current.lower()
+    if len(lowered) != len(current):
+        lowered = current  # a rare character lowers to two; extractors then see the case
+    return NormalizedText(original=text, text=current, layers=tuple(layers), lower=lowered)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from phonenumbers import geocoder
 
-from threadline.extract._base import make_finding
 from threadline.extract._numbers import is_leet_word
 from threadline.extract.normalize import NormalizedText
 from threadline.model import Finding
@@ -21,19 +21,21 @@ NANP_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP"})
 PLAIN_STYLES = frozenset({"plain", "international"})
 
 # Digits joined by short runs of separators; a letter, `$`, `:` or a long gap ends a run.
-_RUN = re.compile(r"\+?[0-9](?:[ \t\-.()\[\]{}#/*_~|,\n]{0,4}[0-9])*+")
+# It starts with a character class, not an optional `+`, so `re` can skip to digits.
+_RUN = re.compile(r"[+0-9](?:[ \t\-.()\[\]{}#/*_~|,\n]{0,4}[0-9])*+")
 _GROUP = re.compile(r"[0-9]+")
 # An id, not a phone: "Post ID: 8841207733", "ad #7025550142", "ref 702 555 0142".
 _ID_CONTEXT = re.compile(
     r"(?i)\b(?:id|ref|reference|post|posting|ad|listing|order|invoice|ticket|item|case"
-    r"|confirmation|tracking)\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#=]?\s*\(?$"
+    r"|confirmation|tracking)\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#=]?\s*\(?\Z"
 )
 # The site's own number in a footer: kept as `site_phone`, it must not link unrelated ads.
 _SITE_CONTEXT = re.compile(
     r"(?i)(?:report\s+abuse|site\s+support|this\s+site|advertise\s+with\s+us|customer\s+"
-    r"(?:service|support)|support\s+line|help\s*desk|advertising)\W{0,12}(?:call\W{0,3})?$"
+    r"(?:service|support)|support\s+line|help\s*desk|advertising)\W{0,12}(?:call\W{0,3})?\Z"
 )
 _CONTEXT_CHARS = 40
+_MIN_DIGITS = 8
 _MAX_INTERNATIONAL = 15
 _MIN_INTERNATIONAL = 8
 
@@ -42,37 +44,51 @@ Group = tuple[int, int]
 
 def extract_phones(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Phone numbers, plain or obfuscated, as E.164."""
+    # The handle extractor asks again for WhatsApp numbers; remember the last answer.
+    last_text, last_region, last_findings = _LAST
+    if last_text is text and last_region == region:
+        return list(last_findings)
+    findings = _extract(text, region)
+    _LAST[:] = [text, region, findings]
+    return list(findings)
+
+
+_LAST: list[Any] = [None, "", []]
+
+
+def _extract(text: NormalizedText, region: str) -> list[Finding]:
     findings: list[Finding] = []
     for run in _RUN.finditer(text.text):
-        if run.end() - run.start() < 7:
+        if run.end() - run.start() < _MIN_DIGITS:
             continue
-        kind = "site_phone" if _site_context(text.text, run.start()) else "phone"
-        for number, span in _numbers_in_run(text.text, run, region.upper()):
-            findings.append(_finding(text, kind, number, span))
+        # The context check comes first: ids and footers would each cost a validation.
+        context = text.lower[max(0, run.start() - _CONTEXT_CHARS) : run.start()]
+        if _ID_CONTEXT.search(context):
+            continue
+        numbers = _numbers_in_run(text.text, run, region.upper())
+        kind = "site_phone" if numbers and _SITE_CONTEXT.search(context) else "phone"
+        findings.extend(_finding(text, kind, number, span) for number, span in numbers)
     return findings
-
-
-def _site_context(text: str, start: int) -> bool:
-    """Whether the words before a run of digits introduce the site's own number."""
-    return _SITE_CONTEXT.search(text, max(0, start - _CONTEXT_CHARS), start) is not None
 
 
 def _finding(text: NormalizedText, kind: str, number: str, span: tuple[int, int]) -> Finding:
     """A phone finding with the style it was written in and its area's region."""
-    finding = make_finding(text, kind, number, span, SOURCE)
-    attrs = (("style", phone_style(finding.text)),)
+    start, end = text.span(*span)
+    written = text.original[start:end]
+    attrs = (("style", phone_style(written)),)
     area = area_region(number)
     if area:
         attrs += (("area", area),)
-    return make_finding(text, kind, number, span, SOURCE, attrs)
+    return Finding(kind, number, start, end, written, SOURCE, attrs)
 
 
 def _numbers_in_run(
     text: str, run: re.Match[str], region: str
 ) -> list[tuple[str, tuple[int, int]]]:
     """The phone numbers in one run of digits, left to right, each with its span."""
-    groups = [(run.start() + g.start(), run.start() + g.end()) for g in _GROUP.finditer(run.group())]
-    if _ID_CONTEXT.search(text, max(0, run.start() - _CONTEXT_CHARS), run.start()):
+    offset = run.start()
+    groups = [(offset + g.start(), offset + g.end()) for g in _GROUP.finditer(run.group())]
+    if sum(end - start for start, end in groups) < _MIN_DIGITS:
         return []
     plus = run.group().startswith("+")
     found: list[tuple[str, tuple[int, int]]] = []
@@ -127,8 +143,20 @@ def _nanp_number(digits: str, lengths: list[int], after: int) -> tuple[str, int]
         lengths = _drop_leading_one(lengths)
     if len(digits) != 10 or not _plausible_groups(lengths):
         return None
+    if not _nanp_shape(digits):
+        return None
     number = "+1" + digits
     return (number, after) if is_valid(number) else None
+
+
+def _nanp_shape(digits: str) -> bool:
+    """The North American plan's shape: area code and exchange start 2-9 and are not N11."""
+    return (
+        digits[0] not in "01"
+        and digits[3] not in "01"
+        and digits[1:3] != "11"
+        and digits[4:6] != "11"
+    )
 
 
 def _drop_leading_one(lengths: list[int]) -> list[int]:
@@ -217,6 +245,7 @@ _SPANISH = re.compile(r"(?i)\b(?:cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|
 _ALNUM = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=16384)
 def phone_style(written: str) -> str:
     """How a phone was written: plain, international, or one of the obfuscation styles."""
     for style, test in _STYLE_TESTS:

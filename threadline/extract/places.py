@@ -27,6 +27,16 @@ _COMMON_WORDS = frozenset(
 )
 
 
+# How ads name a few big cities; the gazetteer has them under their formal names.
+_ALIASES = {
+    "new york": "new york city",
+    "vegas": "las vegas",
+    "philly": "philadelphia",
+    "nola": "new orleans",
+    "washington dc": "washington",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class City:
     """A gazetteer city: name, state code and population."""
@@ -47,6 +57,7 @@ class Gazetteer:
 
     cities: dict[str, tuple[City, ...]]
     states: dict[str, str]  # lower-case code or name -> code
+    first_words: frozenset[str]  # lower-case first word of every city name
 
 
 @cache
@@ -62,14 +73,18 @@ def gazetteer() -> Gazetteer:
         name: tuple(sorted(entries, key=lambda c: -c.population))
         for name, entries in by_name.items()
     }
+    for alias, name in _ALIASES.items():
+        cities.setdefault(alias, cities.get(name, ()))
     states: dict[str, str] = {}
     for code, state in cache_.get_us_states().items():
         states[code.lower()] = code
         states[state["name"].lower()] = code
-    return Gazetteer(cities, states)
+    first_words = frozenset(name.replace("-", " ").split()[0] for name in cities)
+    return Gazetteer(cities, states, first_words)
 
 
-_CAPITALIZED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]{2}\b))*")
+_CAPITALIZED = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]{2}\b))*")
+_WORDS = re.compile(r"[a-z]+")
 _STATE_AFTER = re.compile(r",?\s{1,3}([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
@@ -78,7 +93,8 @@ def extract_places(text: NormalizedText, region: str = "US") -> list[Finding]:
     findings: list[Finding] = []
     words = gazetteer()
     for run in _CAPITALIZED.finditer(text.text):
-        findings.extend(_cities_in_run(text, run, words))
+        if any(word in words.first_words for word in _WORDS.findall(run.group().lower())):
+            findings.extend(_cities_in_run(text, run, words))
     return findings
 
 

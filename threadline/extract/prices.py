@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from threadline.extract._base import make_finding
+from threadline.extract._trie import trie_pattern
 from threadline.extract.normalize import NormalizedText
 from threadline.model import Finding
 
@@ -17,28 +18,37 @@ _MIN_BARE = 40  # without a currency mark, smaller numbers are hours, ages and c
 _MIN_AMOUNT = 20
 _MAX_AMOUNT = 10_000
 
-_UNIT_WORDS = (
-    ("half_hour", r"half\s+(?:an\s+)?hour|1/2\s*(?:hr|hour|h)|hh|media\s+hora|30\s*min(?:ute)?s?"),
-    ("quick_visit", r"quick\s*visits?|qv|quickie|qk|15\s*min(?:ute)?s?"),
-    ("overnight", r"overnight|ovn|o/n|all\s+night|toda\s+la\s+noche"),
-    ("session", r"(?:per\s+)?session|donations?"),
-    ("hour", r"(?:per\s+|an\s+|1\s*)?(?:hour|hr)s?|hora|60\s*min(?:ute)?s?"),
-)
-_CURRENCY_WORDS = r"\$|usd|dollars?|bucks|roses?|rosas|🌹"
-_TOKEN = re.compile(
-    r"(?i)(?P<amount>(?<![\w.,/-])(?:\d{1,3}(?:,\d{3})+|\d{2,5})(?![\d]|[.,]\d))"
-    r"|(?<![A-Za-z])(?P<unit>"
-    + "|".join(f"(?P<u_{name}>{words})" for name, words in _UNIT_WORDS)
-    + r")(?![A-Za-z]|\s*:)"
-    + rf"|(?P<currency>{_CURRENCY_WORDS})"
-)
+def _word_end(last: str) -> str:
+    """Unit words end at a word boundary (`hr` is not the start of `hrly`)."""
+    return r"(?![a-z])" if last.isalnum() else ""
+
+
+_UNIT_WORDS = {
+    "half_hour": "half hour, half an hour, 1/2 hr, 1/2 hour, 1/2hr, 1/2 h, hh, media hora",
+    "quick_visit": "quick visit, quick visits, quickvisit, qv, quickie, qk",
+    "overnight": "overnight, ovn, o/n, all night, toda la noche",
+    "session": "session, per session, donation, donations",
+    "hour": "hour, hours, hr, hrs, per hour, an hour, 1hr, 1 hr, 1 hour, hora",
+}
+_UNITS_BY_WORD = {
+    word.strip(): unit for unit, words in _UNIT_WORDS.items() for word in words.split(",")
+}
+_CURRENCIES = ("$", "usd", "dollar", "dollars", "bucks", "rose", "roses", "rosas", "🌹")
+_MARKS_BEFORE = frozenset({"$", "usd"})
+# Amounts start with a digit so `re` can skip to digits; the lookbehind refuses 5'2, 1/2, 3.5.
+_AMOUNT = re.compile(r"[0-9](?<![\w.,/-][0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]{1,4})(?![0-9]|[.,][0-9])")
+# Unit words and currency words with the character before them (the lower-cased text is
+# searched with a space in front, so `re` enters only at word starts); `$` and 🌹 anywhere.
+# A word before `:` is a label ("Donations:", "Hours:").
+_WORDS = sorted(w for w in set(_UNITS_BY_WORD) | set(_CURRENCIES) if w[0].isalnum())
+_WORD = re.compile(r"[^\w]" + trie_pattern(_WORDS, end=_word_end) + r"(?!\s*:)")
+_SYMBOL = re.compile(r"[$🌹](?!\s*:)")
 # What may stand between an amount and the unit or currency mark after it, on one line.
-_GAP = re.compile(r"(?i)[ \t/|,:;*~•-]{0,4}(?:(?:for|a|an|the|x)[ \t]+){0,2}[ \t/|,:;*~•-]{0,3}")
-# An amount right after an age label is the age ("age: 32 🌹").
-_AGE_BEFORE = re.compile(r"(?i)\b(?:age|aged|edad|i'?m|i am)\W{0,3}$")
+_GAP = re.compile(r"[ \t/|,:;*~•-]{0,4}(?:(?:for|a|an|the|x)[ \t]+){0,2}[ \t/|,:;*~•-]{0,3}")
 # Between a unit written first and its amount ("qv 100", "overnight 800"): spaces only.
 _LEFT_GAP = re.compile(r"[ \t]{0,3}")
-_MARKS_BEFORE = frozenset({"$", "usd"})
+# An amount right after an age label is the age ("age: 32 🌹").
+_AGE_BEFORE = re.compile(r"\b(?:age|aged|edad|i'?m|i am)\W{0,3}\Z")
 
 
 @dataclass(slots=True)
@@ -52,10 +62,12 @@ class _Token:
 
 def extract_prices(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Prices with amount, unit and currency; value `200 USD/hour`."""
-    tokens = _tokens(text.text)
+    tokens = _tokens(text.lower)
     findings: list[Finding] = []
     for k, token in enumerate(tokens):
-        if token.kind == "amount" and not _after_age(text.text, token.start):
+        if token.kind != "amount" or not _beside_word(tokens, k):
+            continue
+        if not _after_age(text.lower, token.start):
             finding = _price(text, tokens, k)
             if finding is not None:
                 findings.append(finding)
@@ -63,24 +75,29 @@ def extract_prices(text: NormalizedText, region: str = "US") -> list[Finding]:
 
 
 def _tokens(text: str) -> list[_Token]:
-    """Amounts, unit words and currency marks in order."""
-    tokens: list[_Token] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or ""
-        if kind == "unit":
-            tokens.append(_Token("unit", match.start(), match.end(), _unit_name(match)))
-        else:
-            tokens.append(_Token(kind, match.start(), match.end(), match.group()))
-    return tokens
+    """Amounts, unit words and currency marks in order, from the lower-cased text."""
+    tokens = [_Token("amount", m.start(), m.end(), m.group()) for m in _AMOUNT.finditer(text)]
+    if not tokens:
+        return tokens
+    words = [(m.start(), m.end() - 1) for m in _WORD.finditer(" " + text)]
+    words += [m.span() for m in _SYMBOL.finditer(text)]
+    for start, end in words:
+        word = " ".join(text[start:end].split())
+        unit = _UNITS_BY_WORD.get(word)
+        kind, value = ("unit", unit) if unit else ("currency", word)
+        tokens.append(_Token(kind, start, end, value))
+    return sorted(tokens, key=lambda token: token.start)
+
+
+def _beside_word(tokens: list[_Token], k: int) -> bool:
+    """Whether a unit or currency token stands next to token k (most numbers have none)."""
+    before = tokens[k - 1].kind if k > 0 else "amount"
+    after = tokens[k + 1].kind if k + 1 < len(tokens) else "amount"
+    return before != "amount" or after != "amount"
 
 
 def _after_age(text: str, start: int) -> bool:
     return _AGE_BEFORE.search(text, max(0, start - 12), start) is not None
-
-
-def _unit_name(match: re.Match[str]) -> str:
-    """The unit whose word matched."""
-    return next(name for name, _ in _UNIT_WORDS if match.group(f"u_{name}") is not None)
 
 
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
@@ -107,11 +124,11 @@ def _neighbour(text: str, tokens: list[_Token], k: int, step: int, kind: str) ->
 def _price(text: NormalizedText, tokens: list[_Token], k: int) -> Finding | None:
     """The price of amount token k, or None when nothing marks it as a price."""
     amount = int(tokens[k].value.replace(",", ""))
-    before = _neighbour(text.text, tokens, k, -1, "currency")
+    before = _neighbour(text.lower, tokens, k, -1, "currency")
     if before is not None and tokens[before].value.lower() not in _MARKS_BEFORE:
         before = None  # "roses" and 🌹 mark the amount before them, not after
-    after = _neighbour(text.text, tokens, k, 1, "currency")
-    unit_at = _unit_for(text.text, tokens, k)
+    after = _neighbour(text.lower, tokens, k, 1, "currency")
+    unit_at = _unit_for(text.lower, tokens, k)
     marked = before is not None or after is not None
     if not _plausible(amount, marked, unit_at is not None):
         return None
