@@ -28,10 +28,14 @@ _EMAIL = re.compile(
     r"(?:\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\bdot\b)\s*[a-z]{2,})+"
 )
 _AT_HANDLE = re.compile(r"(?<![\w@])@[\w.]{2,}")
-_PRICE = r"\$\s*\d[\d,.]*|\d[\d,.]*\s*(?:\$|usd\b|dollars?\b|roses?\b|🌹|/\s*h)"
-# Service handles, prices and the ad's city in one scan (a regex pass costs per character).
-_SCAN = rf"\b(?P<service>{_SERVICE})\b\s*(?:[:\-]\s*|\s)@?(?P<handle>[\w.]+)|(?P<price>{_PRICE})"
-_SCANS: dict[str, re.Pattern[str]] = {}
+# Each pattern starts with literal text or a character class and no look-behind, which lets
+# the regex engine skip ahead to where a match can start (an alternation of them cannot);
+# the callbacks check the word boundary before the match instead.
+_SERVICE_HANDLE = re.compile(rf"({_SERVICE})\b\s*(?:[:\-]\s*|\s)@?([\w.]+)")
+_PRICE = re.compile(
+    r"[$\d](?:(?<=\$)\s*\d[\d,.]*|(?<=\d)[\d,.]*\s*(?:\$|usd\b|dollars?\b|roses?\b|🌹|/\s*h))"
+)
+_PHRASES: dict[str, re.Pattern[str]] = {}
 _NUMBER_WORDS = frozenset(
     {"zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight"}
     | {"nine", "ten", "cero", "uno", "una", "dos", "tres", "cuatro", "cinco", "seis"}
@@ -77,12 +81,15 @@ class _Masker:
         self.originals.append(value)
         return f" {_OPEN}{kind}_{_letters(len(self.originals) - 1)}{_CLOSE} "
 
-    def scanned(self, match: re.Match[str]) -> str:
-        """A service handle (the service word stays text), a price or the city."""
-        kind = match.lastgroup
-        if kind == "handle":
-            return match.group("service") + self.hold("handle", match.group("handle"))
-        return self.hold(kind or "text", match.group(0))
+    def service_handle(self, match: re.Match[str]) -> str:
+        """`snap: ana_b` keeps the service word as text and masks the handle."""
+        if _inside_word(match):
+            return match.group(0)
+        return match.group(1) + self.hold("handle", match.group(2))
+
+    def word_holder(self, kind: str) -> Callable[[re.Match[str]], str]:
+        """Like `holder`, for patterns that may start inside a word (left unchanged then)."""
+        return lambda m: m.group(0) if _inside_word(m) else self.hold(kind, m.group(0))
 
     def holder(self, kind: str) -> Callable[[re.Match[str]], str]:
         """A substitution callback that holds the match as a `kind` slot."""
@@ -95,25 +102,21 @@ class _Masker:
             work = _EMAIL.sub(self.holder("email"), work)
         if "@" in work:
             work = _AT_HANDLE.sub(self.holder("handle"), work)
-        return work
+        work = _SERVICE_HANDLE.sub(self.service_handle, work)
+        return _PRICE.sub(self.holder("price"), work)
 
     def mask(self, text: str, names: Iterable[str], city: str | None) -> str:
-        work = _scan_for(normalize(city) if city else "").sub(
-            self.scanned, self.identifiers(normalize(text))
-        )
-        for name in sorted({normalize(n) for n in names if n.strip()}, key=len, reverse=True):
-            work = _phrase(name).sub(self.holder("name"), work)
+        work = self.identifiers(normalize(text))
+        if city and city.strip():
+            work = _phrase(normalize(city).strip()).sub(self.word_holder("city"), work)
+        for name in sorted({normalize(n).strip() for n in names if n.strip()}, key=len)[::-1]:
+            work = _phrase(name).sub(self.word_holder("name"), work)
         return work
 
 
-def _scan_for(city: str) -> re.Pattern[str]:
-    pattern = _SCANS.get(city)
-    if pattern is None:
-        if len(_SCANS) > 4096:  # bounded: a corpus names a few thousand cities at most
-            _SCANS.clear()
-        extra = rf"|(?P<city>(?<!\w){re.escape(city.strip())}(?!\w))" if city.strip() else ""
-        pattern = _SCANS[city] = re.compile(_SCAN + extra)
-    return pattern
+def _inside_word(match: re.Match[str]) -> bool:
+    start = match.start()
+    return start > 0 and (match.string[start - 1].isalnum() or match.string[start - 1] == "_")
 
 
 def _letters(number: int) -> str:
@@ -127,7 +130,13 @@ def _letters(number: int) -> str:
 
 
 def _phrase(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+    """A literal phrase ending at a word boundary (the start is checked by the callback)."""
+    pattern = _PHRASES.get(phrase)
+    if pattern is None:
+        if len(_PHRASES) > 4096:  # bounded: cities and names seen recently
+            _PHRASES.clear()
+        pattern = _PHRASES[phrase] = re.compile(rf"{re.escape(phrase)}(?!\w)")
+    return pattern
 
 
 def masked_words(text: str, names: Iterable[str] = (), city: str | None = None) -> list[str]:
