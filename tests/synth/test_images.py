@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import imagehash
 import pytest
 from PIL import Image
 
@@ -90,3 +91,24 @@ def test_text_is_the_same_with_or_without_images(tmp_path: Path) -> None:
         (r["title"], r["body"]) for r in without
     ]
     assert all(r["images"] == [] and r["_truth"]["images"] == [] for r in without)
+
+
+def test_reposts_stay_perceptually_close_and_networks_stay_apart(
+    with_images: tuple[Path, list[dict[str, Any]]],
+) -> None:
+    base, records = with_images
+    files = _files(records)
+    hashes = {path: imagehash.phash(Image.open(base / path)) for path in files}
+    by_origin: defaultdict[str, list[str]] = defaultdict(list)
+    for path, (_, origin, _, _) in files.items():
+        by_origin[origin].append(path)
+    same = [hashes[a] - hashes[b] for paths in by_origin.values() for a in paths for b in paths]
+    firsts = [(files[paths[0]][3], hashes[paths[0]]) for paths in by_origin.values()]
+    apart = [
+        a - b
+        for i, (net_a, a) in enumerate(firsts)
+        for net_b, b in firsts[i + 1 :]
+        if net_a != net_b
+    ]
+    assert max(same) <= 10
+    assert min(apart) >= 12

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from threadline.synth._rng import seeded
 
 TRANSFORMS: tuple[str, ...] = ("none", "resize", "recompress", "crop")
 _VARIANTS = ("resize", "recompress", "crop")
+_RAMP = Image.linear_gradient("L")  # 256 x 256, black to white, top to bottom
 
 
 def transforms_for(origin: str) -> tuple[str, ...]:
@@ -22,11 +23,12 @@ def transforms_for(origin: str) -> tuple[str, ...]:
     return ("none", *(name for name in _VARIANTS if name != dropped))
 
 
+@lru_cache(maxsize=256)
 def draw_origin(origin: str, seed: int) -> Image.Image:
     """The original picture, the same for the same origin id and seed."""
     rng = seeded(seed, "image", origin)
     width, height = rng.randint(96, 160), rng.randint(96, 160)
-    image = Image.fromarray(_gradient(width, height, rng), "RGB")
+    image = _gradient(width, height, rng)
     draw = ImageDraw.Draw(image)
     for _ in range(rng.randint(5, 9)):
         _shape(draw, width, height, rng)
@@ -39,14 +41,14 @@ def _color(rng: random.Random) -> tuple[int, int, int]:
     return rng.randrange(256), rng.randrange(256), rng.randrange(256)
 
 
-def _gradient(width: int, height: int, rng: random.Random) -> np.ndarray:
-    start, end = np.array(_color(rng), float), np.array(_color(rng), float)
-    dx, dy = rng.uniform(-1, 1), rng.uniform(-1, 1)
-    ys, xs = np.mgrid[0:height, 0:width]
-    ramp = xs * dx + ys * dy
-    ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-9)
-    pixels = start + (end - start) * ramp[..., None]
-    return np.asarray(pixels.clip(0, 255), dtype=np.uint8)
+def _gradient(width: int, height: int, rng: random.Random) -> Image.Image:
+    """A two-colour linear gradient in a random direction."""
+    ramp = _RAMP.rotate(rng.uniform(0, 360), Image.Resampling.BILINEAR, expand=True)
+    # The middle 180 pixels of the rotated square are all gradient at any angle.
+    low, high = ramp.width // 2 - 90, ramp.width // 2 + 90
+    middle = ramp.crop((low, low, high, high))
+    gray = middle.resize((width, height), Image.Resampling.BILINEAR)
+    return ImageOps.colorize(gray, _color(rng), _color(rng))
 
 
 def _shape(draw: ImageDraw.ImageDraw, width: int, height: int, rng: random.Random) -> None:
