@@ -11,17 +11,22 @@ from threadline import __version__
 from threadline.cli import (
     analyze,
     audit,
+    cases,
+    evidence,
+    export,
     extract,
     ingest,
     intercept,
     keys,
     link,
+    platforms,
     retention,
     serve,
     stats,
     synth,
     users,
     validate,
+    watchlist,
 )
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
@@ -31,17 +36,22 @@ __all__ = ["cli", "main"]
 COMMANDS: tuple[click.Command, ...] = (
     analyze.analyze,
     audit.audit,
+    cases.cases,
+    evidence.evidence,
+    export.export,
     extract.extract,
     ingest.ingest,
     intercept.intercept,
     keys.keys,
     link.link,
+    platforms.platforms,
     retention.retention,
     serve.serve,
     stats.stats,
     synth.synth,
     users.users,
     validate.validate,
+    watchlist.watchlist,
 )
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from threadline.intercept import SHIPPED_SCRIPTS, validate_script_file
+from threadline.screen import RULE_PATHS, validate_rules
 
 Validator = Callable[[Path], list[str]]
 
 # Each capability's data files: kind → (the shipped files, their checker).
 VALIDATORS: dict[str, tuple[tuple[Path, ...], Validator]] = {
+    "rules": (RULE_PATHS, validate_rules),
     "script": (SHIPPED_SCRIPTS, validate_script_file),
 }
 

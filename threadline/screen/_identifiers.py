@@ -14,9 +14,9 @@ from threadline.model import Extraction
 WATCH_KINDS = ("email", "handle", "image", "phone")
 IDENTIFIER_KINDS = frozenset({"phone", "email", "handle"})
 NORMALIZATION = {
-    "phone": "E.164, e.g. +17025550142",
+    "phone": "E.164, e.g. +12025550100",
     "email": "lower case, surrounding spaces removed",
-    "handle": "service:handle in lower case, e.g. kik:ana_x",
+    "handle": "service:handle in lower case, e.g. kik:someone",
     "image": "the first 64 hex digits of threadline.link.hash_image (whole-image pHash)",
 }
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
