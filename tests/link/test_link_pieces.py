@@ -162,3 +162,16 @@ def test_describe_template_shows_fixed_text_and_slots() -> None:
         ("phone", ("775 555 0101", "702 555 0142")),
         ("text", ("so",)),
     ]
+
+
+def test_band_index_finds_entries_after_the_delta_folds_into_the_main_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("threadline.link._lsh._MAX_DELTA", 2)
+    index = BandIndex()
+    sigs = np.concatenate([_sig(f"w{i} x{i} y{i} z{i} v{i} u{i}") for i in range(5)])
+    for i in range(5):
+        index.insert(band_keys(sigs[i : i + 1]), np.array([i], np.int64))
+    rows, ids = index.candidates(band_keys(sigs[[4, 0]]))
+    assert (rows.tolist(), ids.tolist()) == ([0, 1], [4, 0])
+    assert len(index) == 5

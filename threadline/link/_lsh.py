@@ -11,7 +11,7 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS  # 16 bands of 4 rows: candidates from Jaccard ~0.5 up
 THRESHOLD = 0.5  # estimated Jaccard a candidate pair needs to count as one template
 BUCKET_CAP = 8  # members compared per bucket; a bucket of one template needs only a few
-_MIN_DELTA = 4096
+_MAX_DELTA = 4096  # small runs are re-sorted per insert; past this they fold into the main run
 
 Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]
 
@@ -43,6 +43,15 @@ class _Run:
         order = np.argsort(all_keys, axis=1, kind="stable")
         self.keys = np.take_along_axis(all_keys, order, axis=1)
         self.ids = np.take_along_axis(all_ids, order, axis=1)
+
+    def merge(self, other: _Run) -> None:
+        """Fold another run in; its entries go after equal keys already here (arrival order)."""
+        keys, ids = [], []
+        for band in range(BANDS):
+            at = np.searchsorted(self.keys[band], other.keys[band], "right")
+            keys.append(np.insert(self.keys[band], at, other.keys[band]))
+            ids.append(np.insert(self.ids[band], at, other.ids[band]))
+        self.keys, self.ids = np.stack(keys), np.stack(ids)
 
     def lookup(self, keys: NDArray[np.uint64]) -> Pairs:
         """(query row, member id) for up to BUCKET_CAP members of each matching bucket."""
@@ -77,10 +86,23 @@ class BandIndex:
         )
 
     def insert(self, keys: NDArray[np.uint64], ids: NDArray[np.int64]) -> None:
-        """Index new signatures' band keys; the small delta run folds into the main one."""
+        """Index new signatures' band keys.
+
+        A few at a time go to a small delta run (cheap to re-sort); when it outgrows
+        _MAX_DELTA it is merged into the main run in one linear pass. A large batch is sorted
+        into the main run directly.
+        """
+        if len(keys) > _MAX_DELTA:
+            self._fold()
+            self._main.extend(keys, ids)
+            return
         self._delta.extend(keys, ids)
-        if len(self._delta) > max(_MIN_DELTA, len(self._main) // 4):
-            self._main.extend(self._delta.keys.T, self._delta.ids[0])
+        if len(self._delta) > _MAX_DELTA:
+            self._fold()
+
+    def _fold(self) -> None:
+        if len(self._delta):
+            self._main.merge(self._delta)
             self._delta = _Run()
 
 
