@@ -4,6 +4,7 @@ WeChat, OnlyFans, Linktree), each with the service named."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 from threadline.extract._base import make_finding
 from threadline.extract._trie import trie_pattern
@@ -91,7 +92,7 @@ _SCHEME = re.compile(r"(?:https?://)?(?:www\.)?\Z")
 def extract_handles(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Handles as `service:handle` values, lower case and without `@`."""
     links = _links(text)
-    taken = [(f.start, f.end) for f in links]
+    taken = sorted((f.start, f.end) for f in links)
     findings = links + _labelled(text, taken)
     findings.extend(_whatsapp_numbers(text, region))
     return sorted(findings, key=lambda f: (f.start, f.end))
@@ -149,25 +150,37 @@ def _labelled(text: NormalizedText, taken: list[tuple[int, int]]) -> list[Findin
             finding = _handle_finding(text, service, match, "label", match.start(), shift=1)
             if finding is not None and not _overlaps(finding, taken):
                 findings.append(finding)
-                taken.append((finding.start, finding.end))
+                insort(taken, (finding.start, finding.end))
     return findings
 
 
 def _overlaps(finding: Finding, taken: list[tuple[int, int]]) -> bool:
-    """Whether a labelled handle is the tail of a profile link or another handle found."""
+    """Whether a labelled handle is the tail of a profile link or another handle found.
+
+    `taken` is sorted and its spans do not overlap, so only the neighbours need a look.
+    """
     if "/" in finding.text:
         return True
-    return any(finding.start < end and start < finding.end for start, end in taken)
+    i = bisect_left(taken, (finding.start, finding.end))
+    return any(
+        taken[j][0] < finding.end and finding.start < taken[j][1]
+        for j in (i - 1, i)
+        if 0 <= j < len(taken)
+    )
 
 
 def _whatsapp_numbers(text: NormalizedText, region: str) -> list[Finding]:
     """WhatsApp accounts are phone numbers: a phone right after a WhatsApp label."""
-    label_ends = {m.end() for m in _WHATSAPP_LABEL.finditer(text.lower) if _word_starts(text.lower, m.start())}
+    label_ends = {
+        text.span(m.end(), m.end())[0]
+        for m in _WHATSAPP_LABEL.finditer(text.lower)
+        if _word_starts(text.lower, m.start())
+    }
     if not label_ends:
         return []
     findings: list[Finding] = []
     for phone in extract_phones(text, region):
-        if not any(abs(text.span(end, end)[0] - phone.start) <= 1 for end in label_ends):
+        if phone.start not in label_ends and phone.start - 1 not in label_ends:
             continue
         attrs = (("service", "whatsapp"), ("handle", phone.value), ("style", "phone"))
         value = f"whatsapp:{phone.value}"
