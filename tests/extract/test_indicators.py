@@ -74,7 +74,11 @@ def test_indicators_match_whole_words_only(run: Run, text: str) -> None:
 
 def test_indicator_finding_names_category_and_weight(run: Run) -> None:
     [finding] = run(extract_indicators, "so Fresh")
-    assert (finding.kind, finding.value, finding.text) == ("indicator:youth", "youth.fresh", "Fresh")
+    assert (finding.kind, finding.value, finding.text) == (
+        "indicator:youth",
+        "youth.fresh",
+        "Fresh",
+    )
     assert (finding.attr("category"), finding.attr("weight")) == ("youth", "2")
 
 
@@ -86,7 +90,8 @@ def test_shipped_lexicons_are_valid(path: Path) -> None:
 def test_movement_weighs_nothing_or_less() -> None:
     lexicon = load_lexicon(LEXICON_PATHS[0])
     movement = [i.weight for i in lexicon.indicators if i.category == "movement"]
-    assert movement and all(weight <= 0 for weight in movement)
+    assert movement
+    assert all(weight <= 0 for weight in movement)
 
 
 def test_validate_lexicon_names_every_problem(tmp_path: Path) -> None:
@@ -113,7 +118,8 @@ def test_validate_lexicon_names_every_problem(tmp_path: Path) -> None:
         (
             "version: 1\nname: x\nsources: {a: x}\nrisk: {medium: 1, high: 2}\n"
             "juvenile: {min_youth_codes: 2}\nindicators:\n"
-            "  - {code: youth.a, category: trust, weight: 1, evidence: a, description: d, en: [x]}\n",
+            "  - {code: youth.a, category: trust, weight: 1, evidence: a, description: d,"
+            " en: [x]}\n",
             "code must start with its category",
         ),
         (
@@ -128,7 +134,8 @@ def test_validate_lexicon_reports_bad_files(tmp_path: Path, content: str, fragme
     path = tmp_path / "bad.yaml"
     path.write_text(content, encoding="utf-8")
     problems = validate_lexicon(path)
-    assert problems and fragment in " ".join(problems)
+    assert problems
+    assert fragment in " ".join(problems)
 
 
 def test_validate_lexicon_reports_a_missing_file(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from threadline.extract import normalize
         ("I love you", "I love you"),  # a lone look-alike letter stays a letter
         ("we ate at 8", "we ate at 8"),  # `ate` is 8 only beside a number
         ("oh my", "oh my"),
-        ("“quoted” — dash", "\"quoted\" - dash"),
+        ("“quoted” — dash", '"quoted" - dash'),
         ("", ""),
     ],
 )

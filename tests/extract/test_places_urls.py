@@ -41,7 +41,10 @@ def test_places_refuses_common_words(run: Run, text: str) -> None:
         ("www.foo.com", ["https://www.foo.com"]),
         ("instagram.com/Ana", ["https://instagram.com/Ana"]),
         ("x.com/ana!", ["https://x.com/ana"]),
-        ("http://a.example/x and www.b.example/y", ["http://a.example/x", "https://www.b.example/y"]),
+        (
+            "http://a.example/x and www.b.example/y",
+            ["http://a.example/x", "https://www.b.example/y"],
+        ),
         ("ana@gmail.com", []),
         ("a.b", []),
         ("", []),

@@ -51,9 +51,15 @@ def _values(run: Run, text: str) -> list[tuple[int, str]]:
             [(150, "half_hour"), (260, "hour"), (1150, "overnight"), (280, "session")],
         ),
         ("qv 100 overnight 800", [(100, "quick_visit"), (800, "overnight")]),
-        ("$170/hr / $70 qv / $700 overnight", [(170, "hour"), (70, "quick_visit"), (700, "overnight")]),
+        (
+            "$170/hr / $70 qv / $700 overnight",
+            [(170, "hour"), (70, "quick_visit"), (700, "overnight")],
+        ),
         ("Rates:\n150 hh\n250 hr", [(150, "half_hour"), (250, "hour")]),
-        ("220 roses/hr 80 roses qv 270 roses 35 yrs", [(220, "hour"), (80, "quick_visit"), (270, "session")]),
+        (
+            "220 roses/hr 80 roses qv 270 roses 35 yrs",
+            [(220, "hour"), (80, "quick_visit"), (270, "session")],
+        ),
     ],
 )
 def test_prices_amount_and_unit(run: Run, text: str, expected: list[tuple[int, str]]) -> None:

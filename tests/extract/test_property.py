@@ -11,9 +11,34 @@ from hypothesis import strategies as st
 from threadline.extract import extract_text
 
 ALPHABET = st.sampled_from(
-    list("0123456789 -.()#/\n@:$OoIlS")
-    + ["seven", "oh", "zero", "five", "cinco", "at", "dot", "gmail", "com", "IG", "snap"]
-    + ["①", "７", "𝟓", "7️⃣", "\u200b", "О", "🌹", "🍒", "é", "Ã©", "hr", "qv", "yrs", "age"]
+    [
+        *list("0123456789 -.()#/\n@:$OoIlS"),
+        "seven",
+        "oh",
+        "zero",
+        "five",
+        "cinco",
+        "at",
+        "dot",
+        "gmail",
+        "com",
+        "IG",
+        "snap",
+        "①",
+        "７",
+        "𝟓",
+        "7️⃣",
+        "\u200b",
+        "О",
+        "🌹",
+        "🍒",
+        "é",
+        "Ã©",
+        "hr",
+        "qv",
+        "yrs",
+        "age",
+    ]
 )
 
 

@@ -18,7 +18,9 @@ __all__ = ["extract"]
 
 @click.command("extract")
 @click.option("-i", "--input", "input_path", default="-", show_default=True, help="JSON lines in.")
-@click.option("-o", "--output", "output_path", default="-", show_default=True, help="JSON lines out.")
+@click.option(
+    "-o", "--output", "output_path", default="-", show_default=True, help="JSON lines out."
+)
 @click.pass_context
 def extract(ctx: click.Context, input_path: str, output_path: str) -> int:
     """Find phones, e-mails, handles, ages, prices, places and indicators in ad records.

@@ -64,9 +64,18 @@ _SEP_RE = re.compile(_SEP)
 _RUN = f"{_CHUNK}(?:{_SEP}{_CHUNK})*+"
 
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_TEENS = (
-    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-)
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ES_TEENS = {
     "diez": 10,
@@ -120,7 +129,7 @@ def number_replacements(text: str) -> list[Replacement]:
     """Replacements that turn number words and look-alikes into digits, and squeeze separators."""
     reps: list[Replacement] = []
     for match in _NUMBER_PASS.finditer(" " + text):
-        start, end = match.start() , match.end() - 1  # offsets in `text`
+        start, end = match.start(), match.end() - 1  # offsets in `text`
         if match.lastgroup == "compound":
             value = _COMPOUNDS[" ".join(match.group("compound").lower().replace("-", " ").split())]
             reps.append((start, end, str(value)))
@@ -146,7 +155,9 @@ def _run_replacements(run: str, offset: int) -> list[Replacement]:
     weak = [_is_weak_word(chunk) for _, chunk in chunks]
     glyphs = [_is_glyphs(chunk) for _, chunk in chunks]
     qualified = _spread(strong, weak, glyphs)
-    digits = sum(len(_digits(chunk)) for (_, chunk), ok in zip(chunks, qualified, strict=True) if ok)
+    digits = sum(
+        len(_digits(chunk)) for (_, chunk), ok in zip(chunks, qualified, strict=True) if ok
+    )
     if digits < _MIN_RUN_DIGITS:
         return []
     reps: list[Replacement] = []

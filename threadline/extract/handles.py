@@ -27,6 +27,7 @@ SERVICES = (
     "whatsapp",
 )
 
+
 def _host_start(first: str) -> str:
     """A host starts after a non-word character, `www.` or `://`, checked in Python."""
     return ""
@@ -66,9 +67,7 @@ _SERVICE_BY_LABEL = {
 # Labels clear enough to stand before a handle with only a space ("KIK ana", "👻 ana").
 _BARE_LABELS = ("kik", "👻", "snapchat", "instagram", "telegram", "wechat")
 # Patterns run on the lower-cased text and begin with a literal, so `re` skips quickly.
-_LINK = re.compile(
-    trie_pattern(sorted(_LINK_HOSTS), start=_host_start) + "/" + _HANDLE
-)
+_LINK = re.compile(trie_pattern(sorted(_LINK_HOSTS), start=_host_start) + "/" + _HANDLE)
 # Label patterns match with the character before the label (text searched with a space in
 # front), so `re` enters them only at word starts.
 _LABELLED = re.compile(
@@ -82,8 +81,35 @@ _BARE = re.compile(
 )
 # Words after a label that are not handles ("kik me", "snap is", "of the").
 _NOT_HANDLES = frozenset(
-    "me my is at on the a an and or to for of in id add dm pls please only here now "
-    "with your you u ur".split()
+    [
+        "me",
+        "my",
+        "is",
+        "at",
+        "on",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "to",
+        "for",
+        "of",
+        "in",
+        "id",
+        "add",
+        "dm",
+        "pls",
+        "please",
+        "only",
+        "here",
+        "now",
+        "with",
+        "your",
+        "you",
+        "u",
+        "ur",
+    ]
 )
 _WHATSAPP_LABEL = re.compile(r"(?:whats\s*app|wa)\b[\s:=-]*")
 _SCHEME = re.compile(r"(?:https?://)?(?:www\.)?\Z")
@@ -108,7 +134,7 @@ def _handle_finding(
 ) -> Finding | None:
     """A handle finding; `shift` undoes the space put in front of the searched text."""
     handle = match.group("handle").rstrip(".-")
-    if handle in _NOT_HANDLES or handle.isdigit() and service != "whatsapp":
+    if handle in _NOT_HANDLES or (handle.isdigit() and service != "whatsapp"):
         return None
     attrs = (("service", service), ("handle", handle), ("style", style))
     span = (start + 1 - shift if shift else start, match.end("handle") - shift)
@@ -184,9 +210,7 @@ def _whatsapp_numbers(text: NormalizedText, region: str) -> list[Finding]:
             continue
         attrs = (("service", "whatsapp"), ("handle", phone.value), ("style", "phone"))
         value = f"whatsapp:{phone.value}"
-        findings.append(
-            Finding("handle", value, phone.start, phone.end, phone.text, SOURCE, attrs)
-        )
+        findings.append(Finding("handle", value, phone.start, phone.end, phone.text, SOURCE, attrs))
     return findings
 
 

@@ -1,4 +1,4 @@
-"""Indicators from the YAML lexicon: youth, control, trust, restricted, movement, ethnicity, emoji."""
+"""Indicators from the YAML lexicon: youth, control, trust, restricted, movement, ethnicity."""
 
 from __future__ import annotations
 

@@ -195,7 +195,9 @@ def _add_char(reps: list[Replacement], text: str, pos: int, new: str) -> None:
 
 
 # Mojibake marks: UTF-8 read as Latin-1 or Windows-1252 (Ã©, â€™, ðŸ’—).
-_MOJIBAKE = re.compile("[ÂÃâðÅÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+_MOJIBAKE = re.compile(
+    "[ÂÃâðÅÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
 _TOKEN = re.compile(r"\S+")
 
 

@@ -75,7 +75,7 @@ def _finding(text: NormalizedText, kind: str, number: str, span: tuple[int, int]
     """A phone finding with the style it was written in and its area's region."""
     start, end = text.span(*span)
     written = text.original[start:end]
-    attrs = (("style", phone_style(written)),)
+    attrs: tuple[tuple[str, str], ...] = (("style", phone_style(written)),)
     area = area_region(number)
     if area:
         attrs += (("area", area),)

@@ -21,9 +21,32 @@ _MIN_POPULATION = 15_000
 _MIN_POPULATION_ALONE = 100_000
 _MAX_WORDS = 4
 _COMMON_WORDS = frozenset(
-    "independence mobile hope surprise orange sandy victoria paradise normal eden commerce "
-    "marina aurora spring pearl university cary mission enterprise industry"
-    " fresh young asian latina".split()
+    [
+        "independence",
+        "mobile",
+        "hope",
+        "surprise",
+        "orange",
+        "sandy",
+        "victoria",
+        "paradise",
+        "normal",
+        "eden",
+        "commerce",
+        "marina",
+        "aurora",
+        "spring",
+        "pearl",
+        "university",
+        "cary",
+        "mission",
+        "enterprise",
+        "industry",
+        "fresh",
+        "young",
+        "asian",
+        "latina",
+    ]
 )
 
 
@@ -100,7 +123,9 @@ def extract_places(text: NormalizedText, region: str = "US") -> list[Finding]:
 
 def _cities_in_run(text: NormalizedText, run: re.Match[str], words: Gazetteer) -> list[Finding]:
     """Cities inside one run of capitalized words, longest names first, left to right."""
-    tokens = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
+    tokens = [
+        (m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())
+    ]
     findings: list[Finding] = []
     i = 0
     while i < len(tokens):
@@ -130,9 +155,7 @@ def _city_at(
     return None
 
 
-def _choose(
-    text: str, end: int, cities: tuple[City, ...], words: Gazetteer, n: int
-) -> City | None:
+def _choose(text: str, end: int, cities: tuple[City, ...], words: Gazetteer, n: int) -> City | None:
     """The city meant: the one in the state written after it, else the most populous."""
     if not cities:
         return None

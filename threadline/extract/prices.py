@@ -18,6 +18,7 @@ _MIN_BARE = 40  # without a currency mark, smaller numbers are hours, ages and c
 _MIN_AMOUNT = 20
 _MAX_AMOUNT = 10_000
 
+
 def _word_end(last: str) -> str:
     """Unit words end at a word boundary (`hr` is not the start of `hrly`)."""
     return r"(?![a-z])" if last.isalnum() else ""
@@ -36,7 +37,9 @@ _UNITS_BY_WORD = {
 _CURRENCIES = ("$", "usd", "dollar", "dollars", "bucks", "rose", "roses", "rosas", "🌹")
 _MARKS_BEFORE = frozenset({"$", "usd"})
 # Amounts start with a digit so `re` can skip to digits; the lookbehind refuses 5'2, 1/2, 3.5.
-_AMOUNT = re.compile(r"[0-9](?<![\w.,/-][0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]{1,4})(?![0-9]|[.,][0-9])")
+_AMOUNT = re.compile(
+    r"[0-9](?<![\w.,/-][0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]{1,4})(?![0-9]|[.,][0-9])"
+)
 # Unit words and currency words with the character before them (the lower-cased text is
 # searched with a space in front, so `re` enters only at word starts); `$` and 🌹 anywhere.
 # A word before `:` is a label ("Donations:", "Hours:").

@@ -49,7 +49,11 @@ def _handles(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
 def _prices(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
     return _distinct(
         [
-            {"amount": int(f.attr("amount")), "unit": f.attr("unit"), "currency": f.attr("currency")}
+            {
+                "amount": int(f.attr("amount")),
+                "unit": f.attr("unit"),
+                "currency": f.attr("currency"),
+            }
             for f in findings
             if f.kind == "price"
         ]
