@@ -30,6 +30,21 @@ class Settings(BaseSettings):
         description="Key for keyed hashes and sessions; generated into <data_dir>/secret.key.",
     )
     log_level: LogLevel = Field(default="INFO", description="Logging level.")
+    map_tile_url: str = Field(
+        default="",
+        description="Map tile URL template for the console's maps, e.g. "
+        "`https://tiles.example.org/{z}/{x}/{y}.png`; empty draws a bundled US states outline.",
+    )
+    face_threshold: float = Field(
+        default=0.6,
+        gt=0.0,
+        le=2.0,
+        description="Largest face distance that becomes a candidate for review (a lead, never "
+        "an identification); 0.6 is the dlib model's LFW calibration.",
+    )
+    face_model: str = Field(
+        default="dlib-resnet-v1", description="Face detection and encoding model (registry name)."
+    )
     field_keys: SecretStr | None = Field(
         default=None,
         description="Keys for personal fields, `id:base64(32 bytes),...`, first encrypts; "

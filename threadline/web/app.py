@@ -15,6 +15,7 @@ from threadline import __version__
 from threadline.errors import ThreadlineError
 from threadline.settings import Settings
 from threadline.store import Database
+from threadline.web.console import ROUTERS as CONSOLE_ROUTERS
 from threadline.web.middleware import install
 from threadline.web.routers import admin, audit, auth, health, home, intercept, screen, sms
 
@@ -28,6 +29,7 @@ ROUTERS = (
     sms.router,
     intercept.router,
     screen.router,
+    *CONSOLE_ROUTERS,
 )
 
 

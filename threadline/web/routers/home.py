@@ -15,7 +15,7 @@ from threadline.web.deps import get_db, get_templates
 router = APIRouter()
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/corpus", response_class=HTMLResponse)
 def home(
     request: Request,
     db: Annotated[Database, Depends(get_db)],

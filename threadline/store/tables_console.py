@@ -1,0 +1,30 @@
+"""Tables of the analyst console: saved searches and the new ads they flagged."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table
+
+from threadline.store.tables import UTCDateTime, metadata
+
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # A user name, not a foreign key: accounts belong to the security capability.
+    Column("owner", String(100), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("params", JSON, nullable=False),  # the search's query-string fields
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_run_at", UTCDateTime),
+    Column("watermark", Integer, nullable=False),  # highest ad row id already looked at
+)
+
+saved_search_hits = Table(
+    "saved_search_hits",
+    metadata,
+    Column("search_id", Integer, ForeignKey("saved_searches.id"), primary_key=True),
+    Column("ad_id", Integer, ForeignKey("ads.id"), primary_key=True),
+    Column("found_at", UTCDateTime, nullable=False),
+    Column("seen", Boolean, nullable=False),
+    Index("ix_saved_search_hits_seen", "seen"),
+)

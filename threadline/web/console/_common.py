@@ -1,0 +1,38 @@
+"""What every console page shares: who may see it, rendering, and the audit of each view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from threadline.settings import Settings
+from threadline.store import Database
+from threadline.web.auth import Role, User, audit, require
+from threadline.web.deps import get_db, get_templates
+
+Reader = Annotated[User, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.ANALYST, Role.OPERATOR))]
+Investigator = Annotated[User, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.ANALYST))]
+Db = Annotated[Database, Depends(get_db)]
+Templates = Annotated[Jinja2Templates, Depends(get_templates)]
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings."""
+    value = request.app.state.settings
+    assert isinstance(value, Settings)
+    return value
+
+
+def render(
+    request: Request, templates: Jinja2Templates, name: str, context: dict[str, Any]
+) -> HTMLResponse:
+    """A console template rendered with its context."""
+    return templates.TemplateResponse(request, f"console/{name}", context)
+
+
+def viewed(request: Request, object_type: str, object_id: str, **detail: Any) -> None:
+    """Audit one view of personal data (fails closed: no audit row, no page)."""
+    audit(request, f"console.view.{object_type}", object_type, object_id, "ok", detail)

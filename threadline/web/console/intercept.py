@@ -1,0 +1,70 @@
+"""Intercept pages: live conversations, landscape statistics, contact pages, promotion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from threadline.intercept import InterceptConfig, contact_report, landscape, load_conversations
+from threadline.store import console as repo
+from threadline.store.intercept import promote_contact
+from threadline.web.console._common import (
+    Db,
+    Investigator,
+    Templates,
+    render,
+    settings_of,
+    viewed,
+)
+from threadline.web.console._pages import ACTIVITY_WINDOW, now_utc
+
+router = APIRouter(prefix="/intercept")
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(request: Request, db: Db, templates: Templates, _user: Investigator) -> HTMLResponse:
+    """Live conversations and landscape statistics."""
+    with db.transaction() as connection:
+        figures = landscape(load_conversations(connection))
+        context = {
+            "conversations": repo.live_conversations(connection),
+            "activity": repo.intercept_activity(connection, now_utc() - ACTIVITY_WINDOW),
+            "landscape": figures,
+            "by_day": _by_day(figures["by_day"]),
+        }
+    viewed(request, "intercept_overview", "")
+    return render(request, templates, "intercept.html", context)
+
+
+@router.get("/contacts/{contact_id}", response_class=HTMLResponse)
+def contact(
+    request: Request, db: Db, templates: Templates, user: Investigator, contact_id: int
+) -> HTMLResponse:
+    """A contact: transcript, facts, enrichment, flags, linked ads (the report audits the read)."""
+    config = InterceptConfig.from_settings(settings_of(request))
+    with db.transaction() as connection:
+        report = contact_report(connection, config, contact_id, user.name, now_utc())
+    context = {"report": report.content, "sha256": report.sha256}
+    return render(request, templates, "contact.html", context)
+
+
+@router.post("/contacts/{contact_id}/promote")
+def promote(
+    db: Db,
+    user: Investigator,
+    contact_id: int,
+    reason: Annotated[str, Form(max_length=4000)],
+    labels: Annotated[str, Form(max_length=400)] = "",
+) -> RedirectResponse:
+    """Promote raw intake to a subject with a written reason (audited by the store)."""
+    chosen = [label.strip() for label in labels.split(",") if label.strip()]
+    with db.transaction() as connection:
+        promote_contact(connection, contact_id, reason, chosen, user.name, now_utc())
+    return RedirectResponse(f"/intercept/contacts/{contact_id}?promoted=1", status_code=303)
+
+
+def _by_day(days: dict[str, dict[str, int]]) -> dict[str, list[object]]:
+    """Chart data: inbound messages per day."""
+    return {"labels": list(days), "values": [v["messages"] for v in days.values()]}
