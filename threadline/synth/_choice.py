@@ -58,12 +58,14 @@ def choose(net: Network, rng: random.Random) -> Choice:
 
 
 def _template_only(net: Network, rng: random.Random) -> bool:
+    """Whether this ad comes from a burner phone and shares only its template."""
     if net.kind != "trafficking" or not net.emitted or net.burners_used >= len(net.burners):
         return False
     return rng.random() < _TEMPLATE_ONLY_RATE
 
 
 def _burner_choice(net: Network, persona: Persona, rng: random.Random) -> Choice:
+    """An ad with a fresh burner phone, no handle, email or image, a known template."""
     burner = net.burners[net.burners_used]
     net.burners_used += 1
     return Choice(
@@ -79,6 +81,7 @@ def _burner_choice(net: Network, persona: Persona, rng: random.Random) -> Choice
 
 
 def _usual_choice(net: Network, persona: Persona, rng: random.Random) -> Choice:
+    """An ad with the phone of the moment, some handles, emails and images."""
     phone, alt = _phones(net, rng)
     keep_handle = 0.85 if net.phones else 1.0
     return Choice(
@@ -106,6 +109,7 @@ def _phones(net: Network, rng: random.Random) -> tuple[str | None, str | None]:
 
 
 def _images(net: Network, rng: random.Random) -> list[tuple[str, str]]:
+    """Up to three of the network's pictures, each with its repost transform."""
     if not net.origins:
         return []
     counts = _IMAGE_COUNTS[net.kind]
@@ -114,6 +118,7 @@ def _images(net: Network, rng: random.Random) -> list[tuple[str, str]]:
 
 
 def _transform(origin: str, rng: random.Random) -> str:
+    """How a picture is reposted: as it is, or one of its origin's variants."""
     return "none" if rng.random() < 0.4 else rng.choice(transforms_for(origin)[1:])
 
 

@@ -44,6 +44,7 @@ def generate_ads(
 
 
 def _image_store(image_dir: Path | None, relative_to: Path | None, seed: int) -> ImageStore | None:
+    """Where images go and the prefix that makes their paths relative."""
     if image_dir is None:
         return None
     base = relative_to if relative_to is not None else image_dir.parent
@@ -85,6 +86,7 @@ class _Stream:
         return net.start + net.span * share
 
     def _forget(self, net: Network) -> None:
+        """Drop a finished network's templates and evidence: memory follows live networks."""
         for template_id in net.template_ids:
             self.templates.pop(template_id, None)
         net.seen.clear()
@@ -100,6 +102,7 @@ class _Stream:
         return compiled
 
     def _ad(self, net: Network, at: float, ad_id: str) -> dict[str, Any]:
+        """One record and its truth."""
         rng = self.rng
         choice = choose(net, rng)
         city = city_at(net, at, rng)
@@ -130,6 +133,7 @@ class _Stream:
         }
 
     def _images(self, chosen: list[tuple[str, str]]) -> list[dict[str, str]]:
+        """The record's image entries, files written on first use (none without a folder)."""
         if self.store is None:
             return []
         return [self.store.get(origin, transform) for origin, transform in chosen]
@@ -143,6 +147,7 @@ def _post_id(rng: random.Random) -> str:
 
 
 def _facts(net: Network, choice: Choice, city: City, posted: datetime, rng: random.Random) -> Facts:
+    """What fills this ad's slots."""
     return Facts(
         name=choice.persona.name,
         age=choice.persona.age,

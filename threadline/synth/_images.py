@@ -38,6 +38,7 @@ def draw_origin(origin: str, seed: int) -> Image.Image:
 
 
 def _color(rng: random.Random) -> tuple[int, int, int]:
+    """A random RGB colour."""
     return rng.randrange(256), rng.randrange(256), rng.randrange(256)
 
 
@@ -52,6 +53,7 @@ def _gradient(width: int, height: int, rng: random.Random) -> Image.Image:
 
 
 def _shape(draw: ImageDraw.ImageDraw, width: int, height: int, rng: random.Random) -> None:
+    """One random ellipse, rectangle, triangle or thick line."""
     x0, y0 = rng.randrange(width), rng.randrange(height)
     x1, y1 = x0 + rng.randint(20, width * 2 // 3), y0 + rng.randint(20, height * 2 // 3)
     kind = rng.randrange(4)
@@ -104,6 +106,7 @@ class ImageStore:
         return dict(known)
 
     def _write(self, name: str, origin: str, transform: str) -> dict[str, str]:
+        """Draw, encode, write and hash one file."""
         rng = seeded(self.seed, "image", origin, transform)
         data = encode(draw_origin(origin, self.seed), transform, rng)
         self.directory.mkdir(parents=True, exist_ok=True)

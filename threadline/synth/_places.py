@@ -17,6 +17,7 @@ class City:
 
 
 def _city(name: str, region: str, zips: str, codes: str) -> City:
+    """A City from space-separated ZIP codes and area codes."""
     slug = name.lower().replace(".", "").replace(" ", "-")
     return City(name, region, tuple(zips.split()), tuple(int(c) for c in codes.split()), slug)
 

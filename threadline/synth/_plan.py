@@ -70,10 +70,12 @@ class PhoneBook:
         raise InputError("too many ads: the fictional 555-01XX numbers are used up")
 
     def _free_code(self, codes: tuple[int, ...], rng: random.Random) -> int | None:
+        """An area code among `codes` with numbers left, or None."""
         free = [code for code in codes if self._used.get(code, 0) < 100]
         return rng.choice(free) if free else None
 
     def _issue(self, code: int) -> str:
+        """The next unused number of an area code."""
         count = self._used.get(code, 0)
         self._used[code] = count + 1
         # A fixed stride through 00..99 so numbers do not come out in counting order.
@@ -82,6 +84,7 @@ class PhoneBook:
 
 @cache
 def _all_codes() -> tuple[int, ...]:
+    """Every area code the corpus knows, for when a state's own run out."""
     codes = {code for city in CITIES for code in city.area_codes}
     codes.update(code for state in STATE_AREA_CODES.values() for code in state)
     return tuple(sorted(codes))
@@ -98,6 +101,7 @@ def plan_networks(n: int, seed: int) -> list[Network]:
 
 
 def _budgets(n: int) -> list[tuple[str, int]]:
+    """How many ads each kind of network gets."""
     trafficking = round(n * _SHARES["trafficking"])
     spammer = round(n * _SHARES["spammer"])
     return [
@@ -108,6 +112,7 @@ def _budgets(n: int) -> list[tuple[str, int]]:
 
 
 def _sizes(kind: str, budget: int, n: int, rng: random.Random) -> list[int]:
+    """Network sizes drawn until the kind's budget is spent."""
     sizes: list[int] = []
     while budget > 0:
         size = min(_draw_size(kind, n, rng), budget)
@@ -172,6 +177,7 @@ class _Builder:
         )
 
     def _ids(self, prefix: str, count: int) -> tuple[str, ...]:
+        """The next `count` template (T...) or image (I...) ids."""
         start = self.templates if prefix == "T" else self.origins
         ids = tuple(f"{prefix}{start + i + 1:0{self.width}d}" for i in range(count))
         if prefix == "T":
@@ -181,6 +187,7 @@ class _Builder:
         return ids
 
     def _unique(self, make: str, rng: random.Random) -> str:
+        """The string, or the string with a number, never handed out before."""
         candidate = make
         while candidate in self.taken:
             candidate = f"{make}{rng.randint(2, 999)}"
@@ -190,6 +197,7 @@ class _Builder:
     def _handles(
         self, kind: str, name: str, phones: tuple[str, ...], rng: random.Random
     ) -> tuple[tuple[str, str], ...]:
+        """The network's handles: services and names, unique across the corpus."""
         count = {"trafficking": rng.randint(1, 3), "independent": rng.choice((0, 0, 1, 2))}.get(
             kind, 0 if phones else 1
         )
@@ -199,6 +207,7 @@ class _Builder:
     def _handle(
         self, service: str, name: str, phones: tuple[str, ...], rng: random.Random
     ) -> tuple[str, str]:
+        """One handle; WhatsApp's is one of the network's phones."""
         if service == "whatsapp" and phones:
             return service, rng.choice(phones)
         if service == "whatsapp":
@@ -206,15 +215,18 @@ class _Builder:
         return service, self._unique(_handle_text(name, rng), rng)
 
     def _emails(self, kind: str, name: str, rng: random.Random) -> tuple[str, ...]:
+        """The network's email addresses, unique across the corpus."""
         counts = {"trafficking": rng.choice((0, 1, 1, 2)), "independent": rng.choice((0, 0, 1))}
         return tuple(self._email(name, rng) for _ in range(counts.get(kind, 0)))
 
     def _email(self, name: str, rng: random.Random) -> str:
+        """One email address made from a name."""
         local = self._unique(_handle_text(name, rng).replace("_", "."), rng)
         return f"{local}@{rng.choice(lex.EMAIL_DOMAINS)}"
 
 
 def _handle_text(name: str, rng: random.Random) -> str:
+    """A handle made from a name and a pet word, e.g. `kalina_honey`."""
     word = rng.choice(lex.HANDLE_WORDS)
     base = name.lower()
     forms = (f"{word}{base}", f"{base}_{word}", f"{base}.{word}", f"the{base}{word}", f"{base}xo")
@@ -222,6 +234,7 @@ def _handle_text(name: str, rng: random.Random) -> str:
 
 
 def _phone_count(kind: str, size: int, rng: random.Random) -> int:
+    """How many phones a network rotates through."""
     if kind == "trafficking":
         return max(1, min(8, size // 80 + rng.randint(1, 2), size))
     if kind == "spammer":
@@ -231,16 +244,19 @@ def _phone_count(kind: str, size: int, rng: random.Random) -> int:
 
 def _burners(kind: str, size: int) -> int:
     # Single-use phones make some ads reachable only through their template.
+    """How many single-use phones a network has."""
     return max(1, round(size * 0.05)) if kind == "trafficking" and size >= 6 else 0
 
 
 def _template_count(kind: str, size: int) -> int:
+    """How many text templates a network writes from."""
     if kind == "trafficking":
         return 1 if size < 4 else min(6, 2 + size // 120)
     return 2 if kind == "independent" and size > 6 else 1
 
 
 def _origin_count(kind: str, size: int, rng: random.Random) -> int:
+    """How many original pictures a network posts."""
     if kind == "trafficking":
         return min(8, 2 + size // 60)
     if kind == "spammer":
@@ -249,6 +265,7 @@ def _origin_count(kind: str, size: int, rng: random.Random) -> int:
 
 
 def _personas(kind: str, rng: random.Random, minor: bool) -> tuple[Persona, ...]:
+    """The names and ages a network advertises, a minor among them when asked."""
     count = rng.randint(2, 5) if kind == "trafficking" else 1
     names = _names(count, rng)
     low, high = (18, 27) if kind == "trafficking" else (20, 35)
@@ -259,6 +276,7 @@ def _personas(kind: str, rng: random.Random, minor: bool) -> tuple[Persona, ...]
 
 
 def _names(count: int, rng: random.Random) -> list[str]:
+    """Distinct invented first names built from syllables."""
     names: list[str] = []
     while len(names) < count:
         name = rng.choice(lex.NAME_STARTS) + rng.choice(lex.NAME_MIDDLES) * rng.randint(0, 1)
@@ -269,6 +287,7 @@ def _names(count: int, rng: random.Random) -> list[str]:
 
 
 def _window(kind: str, size: int, rng: random.Random) -> tuple[float, float]:
+    """When the network is active: its start and length in seconds."""
     low, high = {"trafficking": (21, 84), "spammer": (28, 84)}.get(kind, (3, 42))
     span = rng.uniform(low, high) * DAY
     return rng.uniform(0, PERIOD_DAYS * DAY - span), span
@@ -290,6 +309,7 @@ def _stops(kind: str, home: int, span: float, rng: random.Random) -> tuple[tuple
 
 
 def _prices(rng: random.Random) -> dict[str, int]:
+    """The network's prices by unit, derived from an hourly rate."""
     hour = rng.choice(range(150, 420, 10))
     return {
         "hour": hour,

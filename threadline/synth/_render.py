@@ -174,6 +174,7 @@ def _mark(run: list[str], marks: list[Mark], size: int, fixed: tuple[str, str, s
 
 
 def _flush(steps: list[tuple[Op, Any]], run: list[str], marks: list[Mark]) -> None:
+    """Close a run of literal text into a step."""
     text = "".join(run)
     if marks:
         steps.append((_marked, (text, tuple(marks))))
@@ -182,11 +183,13 @@ def _flush(steps: list[tuple[Op, Any]], run: list[str], marks: list[Mark]) -> No
 
 
 def _literal(ad: AdWriter, text: str) -> None:
+    """Write fixed text."""
     ad.parts.append(text)
     ad.pos += len(text)
 
 
 def _marked(ad: AdWriter, arg: tuple[str, tuple[Mark, ...]]) -> None:
+    """Write fixed text holding indicators, hard negatives or prices, recording each."""
     text, marks = arg
     base = ad.pos
     ad.parts.append(text)
@@ -197,34 +200,41 @@ def _marked(ad: AdWriter, arg: tuple[str, tuple[Mark, ...]]) -> None:
 
 
 def _name(ad: AdWriter, _: int) -> None:
+    """The persona's name."""
     name = ad.facts.name
     ad.record("names", name, {"value": name})
 
 
 def _name_upper(ad: AdWriter, _: int) -> None:
+    """The persona's name in capitals."""
     name = ad.facts.name
     ad.record("names", name.upper(), {"value": name})
 
 
 def _city(ad: AdWriter, _: int) -> None:
+    """The city the ad is posted in."""
     city = ad.facts.city
     ad.record("places", city.name, {"city": city.name, "region": city.region})
 
 
 def _city_upper(ad: AdWriter, _: int) -> None:
+    """The city in capitals."""
     city = ad.facts.city
     ad.record("places", city.name.upper(), {"city": city.name, "region": city.region})
 
 
 def _zip(ad: AdWriter, _: int) -> None:
+    """A ZIP code of the city (a hard negative)."""
     ad.record("negatives", ad.facts.zip, {"kind": "zip"})
 
 
 def _date(ad: AdWriter, _: int) -> None:
+    """A date near the posting day (a hard negative)."""
     ad.record("negatives", ad.facts.date, {"kind": "date"})
 
 
 def _age(ad: AdWriter, _: int) -> None:
+    """The persona's age in the template's wording."""
     age = ad.facts.age
     text = ad.template.age_form.format(n=age, w=lex.AGE_WORDS[age])
     ad.record("ages", text, {"value": age})
@@ -250,22 +260,26 @@ def _mark_prices(
 
 
 def _phone(ad: AdWriter, _: int) -> None:
+    """The ad's phone in a random style."""
     if ad.facts.phone is not None:
         ad.phone(ad.facts.phone)
 
 
 def _phone_alt(ad: AdWriter, _: int) -> None:
+    """A second phone, when the ad has one."""
     if ad.facts.alt_phone is not None:
         ad.add(f"{ad.template.separator}{ad.template.leads['phone2']} ")
         ad.phone(ad.facts.alt_phone)
 
 
 def _lead(ad: AdWriter, kind: str) -> None:
+    """The separator and the words before an optional contact line."""
     lead = ad.template.leads[kind]
     ad.add(f"{ad.template.separator}{lead} " if lead else ad.template.separator)
 
 
 def _handle(ad: AdWriter, index: int) -> None:
+    """A handle line; a WhatsApp handle is a phone number and is recorded as both."""
     handle = ad.facts.handles[index] if index < len(ad.facts.handles) else None
     if handle is None:
         return
@@ -287,6 +301,7 @@ def _handle(ad: AdWriter, index: int) -> None:
 
 
 def _email(ad: AdWriter, index: int) -> None:
+    """An email line in a random style."""
     email = ad.facts.emails[index] if index < len(ad.facts.emails) else None
     if email is None:
         return

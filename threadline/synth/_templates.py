@@ -56,6 +56,7 @@ class _Draft:
     """A template under construction: lines as slot-marked strings and fixed slot values."""
 
     def __init__(self, rng: random.Random, typo_rate: float) -> None:
+        """A draft drawing from `rng` with `typo_rate` misspellings per word."""
         self.rng = rng
         self.typo_rate = typo_rate
         self.fixed: list[tuple[str, str, str]] = []
@@ -87,6 +88,7 @@ class _Draft:
 
 
 def _misspell(word: str, rng: random.Random) -> str:
+    """The word with one letter dropped, doubled or swapped with its neighbour."""
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(3)
     if kind == 0:
@@ -105,6 +107,7 @@ def _upper(text: str) -> str:
 
 
 def _upper_marker(parts: list[str], i: int) -> str:
+    """A slot marker as it stands in a capitalized line (`{name}` becomes `{nameupper}`)."""
     if i % 3 == 2:
         return ""
     kind = parts[i] + "upper" if parts[i] in ("name", "city") else parts[i]
@@ -152,6 +155,7 @@ def _join_body(lines: list[str], separator: str) -> str:
 
 
 def _leads(rng: random.Random) -> dict[str, str]:
+    """The words this template writes before optional contact lines."""
     return {
         "phone2": rng.choice(lex.SECOND_PHONE_LEADS),
         "handle": rng.choice(lex.HANDLE_LEADS),
@@ -160,6 +164,7 @@ def _leads(rng: random.Random) -> dict[str, str]:
 
 
 def _choose_units(rng: random.Random) -> tuple[str, ...]:
+    """The price units the template's rate list shows, in a fixed order."""
     count = rng.choice((1, 2, 2, 3, 3, 4))
     chosen = set(sample(rng, _UNITS, count))
     return tuple(unit for unit in _UNITS if unit in chosen)
@@ -180,12 +185,14 @@ def _indicator_tags(draft: _Draft, kind: str) -> list[str]:
 
 
 def _tag(draft: _Draft, code: str, phrase: str) -> str:
+    """A slot marker for one planted indicator phrase, now and then in capitals."""
     if draft.rng.random() < 0.3 and not code.startswith("emoji."):
         phrase = phrase.upper()
     return draft.fix("ind", code, phrase)
 
 
 def _title(draft: _Draft, tags: list[str]) -> str:
+    """The title line: a bank pattern, indicator tags around it, maybe an emoji."""
     rng = draft.rng
     text = draft.sentence(rng.choice(lex.TITLES))
     for tag in tags:
@@ -196,6 +203,7 @@ def _title(draft: _Draft, tags: list[str]) -> str:
 
 
 def _body_lines(draft: _Draft, needs: Needs, tags: list[str], units: tuple[str, ...]) -> list[str]:
+    """The body lines: greeting, filler, tags and facts shuffled, contact lines first or last."""
     rng = draft.rng
     middle = _filler_lines(draft) + [_wrap(tag, rng) for tag in tags] + _fact_lines(draft, units)
     rng.shuffle(middle)
@@ -207,6 +215,7 @@ def _body_lines(draft: _Draft, needs: Needs, tags: list[str], units: tuple[str, 
 
 
 def _filler_lines(draft: _Draft) -> list[str]:
+    """Six to ten bank sentences grouped into one to three per line."""
     rng = draft.rng
     sentences = [draft.sentence(p) for p in sample(rng, lex.FILLER, rng.randint(6, 10))]
     lines: list[str] = []
@@ -218,6 +227,7 @@ def _filler_lines(draft: _Draft) -> list[str]:
 
 
 def _join_sentences(sentences: list[str], rng: random.Random) -> str:
+    """Sentences joined the way this ad punctuates, maybe with an emoji."""
     ending = rng.choice((". ", "! ", " ", "... ", ". "))
     text = ending.join(sentences)
     if rng.random() < 0.3:
@@ -226,11 +236,13 @@ def _join_sentences(sentences: list[str], rng: random.Random) -> str:
 
 
 def _wrap(tag: str, rng: random.Random) -> str:
+    """A tag with the decoration ads put around shouted phrases."""
     before, after = rng.choice(lex.TAG_WRAPS)
     return f"{before}{tag}{after}"
 
 
 def _fact_lines(draft: _Draft, units: tuple[str, ...]) -> list[str]:
+    """Lines of facts: age, hours, incall/outcall and place, rates, details."""
     rng = draft.rng
     lines: list[str] = []
     if rng.random() < 0.8:
@@ -246,17 +258,20 @@ def _fact_lines(draft: _Draft, units: tuple[str, ...]) -> list[str]:
 
 
 def _availability(draft: _Draft) -> str:
+    """The hours line; the time range is a hard negative."""
     lead = draft.rng.choice(lex.AVAIL_LEADS)
     return f"{lead} {draft.fix('neg', 'time', draft.rng.choice(lex.TIME_RANGES))}"
 
 
 def _rates(rng: random.Random, units: tuple[str, ...]) -> str:
+    """The rate list line (the list is one slot, filled from the network's prices)."""
     lead = rng.choice(lex.RATE_LEADS)
     slots = "{prices}"
     return f"{lead} {slots}".strip() if units else lead
 
 
 def _optional_facts(draft: _Draft) -> list[str]:
+    """Height and measurements, a date and a year: numbers that are not phones."""
     rng = draft.rng
     lines: list[str] = []
     if rng.random() < 0.5:
@@ -272,6 +287,7 @@ def _optional_facts(draft: _Draft) -> list[str]:
 
 
 def _contact_lines(draft: _Draft, needs: Needs) -> list[str]:
+    """The phone line and the optional second phone, handle and email lines."""
     rng = draft.rng
     lines: list[str] = []
     if needs.has_phone:
