@@ -25,9 +25,6 @@ _STYLE_CUMULATIVE = tuple(sum(_STYLE_WEIGHTS[: i + 1]) for i in range(len(_STYLE
 _STYLE_TOTAL = _STYLE_CUMULATIVE[-1]
 _WHATSAPP_STYLES = ("plain", "international")
 _SITE_PHONE_FORMS = ("1-{a}-{b}-{c}", "({a}) {b}-{c}", "{a}.{b}.{c}", "1 {a} {b} {c}")
-TRUTH_KEYS = (
-    "phones", "emails", "handles", "ages", "prices", "indicators", "names", "places", "negatives",
-)  # fmt: skip
 
 Op = Callable[["AdWriter", Any], None]
 Program = tuple[tuple[Op, Any], ...]
@@ -74,7 +71,10 @@ class AdWriter:
         self.rng = rng
         self.parts: list[str] = []
         self.pos = 0
-        self.truth: dict[str, list[dict[str, Any]]] = {key: [] for key in TRUTH_KEYS}
+        self.truth: dict[str, list[dict[str, Any]]] = {
+            "phones": [], "emails": [], "handles": [], "ages": [], "prices": [],
+            "indicators": [], "names": [], "places": [], "negatives": [],
+        }  # fmt: skip
 
     def text(self) -> str:
         """Everything written so far."""
