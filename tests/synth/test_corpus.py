@@ -345,3 +345,9 @@ def test_ads_of_one_template_match_and_templates_differ(corpus: list[dict[str, A
         if net_a != net_b
     ]
     assert max(across) < 0.3
+
+
+def test_post_ids_never_spell_a_fictional_phone(corpus: list[dict[str, Any]]) -> None:
+    post_ids = [n["text"] for n in _all(corpus, "negatives") if n["kind"] == "post_id"]
+    assert len(post_ids) > 1000
+    assert [p for p in post_ids if FICTIONAL.fullmatch("+1" + p)] == []

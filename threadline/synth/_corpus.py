@@ -141,9 +141,11 @@ class _Stream:
 
 def _post_id(rng: random.Random) -> str:
     """A site's post number: mostly ten digits, so it looks like a phone number but is not."""
-    if rng.random() < 0.7:
-        return str(1_000_000_000 + int(rng.random() * 9_000_000_000))
-    return str(10_000_000 + int(rng.random() * 990_000_000))
+    if rng.random() >= 0.7:
+        return str(10_000_000 + int(rng.random() * 990_000_000))
+    digits = str(1_000_000_000 + int(rng.random() * 9_000_000_000))
+    # Never NNN-555-01XX: read as a phone, a post id must not hit a network's number.
+    return digits[:3] + "4" + digits[4:] if digits[3:8] == "55501" else digits
 
 
 def _facts(net: Network, choice: Choice, city: City, posted: datetime, rng: random.Random) -> Facts:
