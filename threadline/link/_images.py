@@ -97,14 +97,19 @@ def corners(text: str) -> tuple[int, ...]:
     )
 
 
+Tables = list[dict[int, int | list[int]]]
+
+
 class HammingIndex:
     """Images by hash; `near` finds stored images within the distance rule of a new one."""
 
     def __init__(self) -> None:
-        self._variants: list[tuple[int, ...]] = []
+        # Variants packed into one bytes object per image: a third of a tuple of big ints.
+        self._variants: list[bytes] = []
         self._bits: list[int] = []
-        self._whole: list[dict[int, list[int]]] = [{} for _ in range(_CHUNKS)]
-        self._cropped: list[dict[int, list[int]]] = [{} for _ in range(_CHUNKS)]
+        # Bucket values are an item, or a list once a second item arrives (most stay single).
+        self._whole: Tables = [{} for _ in range(_CHUNKS)]
+        self._cropped: Tables = [{} for _ in range(_CHUNKS)]
 
     def __len__(self) -> int:
         return len(self._variants)
@@ -119,7 +124,7 @@ class HammingIndex:
     def _matches(self, item: int, variants: tuple[int, ...], bits: int) -> bool:
         if self._bits[item] != bits:
             return False
-        stored = self._variants[item]
+        stored = _unpack(self._variants[item], bits)
         limit = MAX_DISTANCE if bits == 256 else MAX_DISTANCE_64
         best = min(
             min((variants[0] ^ other).bit_count() for other in stored),
@@ -130,7 +135,7 @@ class HammingIndex:
     def add(self, variants: tuple[int, ...], keys: tuple[int, ...], bits: int) -> int:
         """Store an image's variants (with their `corners` as keys); returns its item number."""
         item = len(self._variants)
-        self._variants.append(variants)
+        self._variants.append(b"".join(v.to_bytes(bits // 8, "big") for v in variants))
         self._bits.append(bits)
         _store(self._whole, keys[0], item)
         for value in keys[1:]:
@@ -143,15 +148,31 @@ def _chunks(value: int) -> Iterable[tuple[int, int]]:
         yield index, (value >> (_CHUNK_BITS * index)) & _CHUNK_MASK
 
 
-def _lookup(tables: list[dict[int, list[int]]], keys: tuple[int, ...]) -> Iterable[int]:
+def _unpack(packed: bytes, bits: int) -> tuple[int, ...]:
+    size = bits // 8
+    return tuple(int.from_bytes(packed[i : i + size], "big") for i in range(0, len(packed), size))
+
+
+def _lookup(tables: Tables, keys: tuple[int, ...]) -> Iterable[int]:
     for value in keys:
         for index, chunk in _chunks(value):
-            yield from tables[index].get(chunk, ())
+            found = tables[index].get(chunk)
+            if isinstance(found, int):
+                yield found
+            elif found is not None:
+                yield from found
 
 
-def _store(tables: list[dict[int, list[int]]], value: int, item: int) -> None:
+def _store(tables: Tables, value: int, item: int) -> None:
     for index, chunk in _chunks(value):
-        tables[index].setdefault(chunk, []).append(item)
+        table = tables[index]
+        found = table.get(chunk)
+        if found is None:
+            table[chunk] = item
+        elif isinstance(found, int):
+            table[chunk] = [found, item]
+        else:
+            found.append(item)
 
 
 def hash_bits(text: str) -> int:

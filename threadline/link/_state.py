@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -24,6 +25,7 @@ from threadline.model import AdEvidence
 
 FORMAT_VERSION = 1
 _LINKING_KINDS = frozenset({"phone", "email", "handle"})
+_TEMPLATE_CHUNK = 50_000  # ads shingled at once: bounds the memory of a big batch
 _REBUILD_SHARE = 0.5  # a batch this large (vs the corpus) rebuilds networks in one pass
 
 Link = tuple[int, int, str, int, bool]  # ad, ad, kind, item joining them, groups merged
@@ -88,7 +90,7 @@ class LinkState:
         self.templates = Groups("template", self.ads.keys)
         self.rule = SpreadRule()
         self._key_items: dict[str, int] = {}
-        self._image_items: dict[str, int] = {}
+        self._image_items: dict[bytes, int] = {}
         self._hamming = HammingIndex()
         self._sigs = np.empty((0, _minhash.PERMUTATIONS), np.uint32)
         self._bands = _lsh.BandIndex()
@@ -170,14 +172,15 @@ class LinkState:
         return links
 
     def _image_item(self, text: str, links: list[Link]) -> int:
-        key = text.strip().lower()
+        text = text.strip().lower()
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()  # 576 hex digits: too big
         item = self._image_items.get(key)
         if item is not None:
             return item
-        variants, keys, bits = split_hash(key), corners(key), hash_bits(key)
+        variants, keys, bits = split_hash(text), corners(text), hash_bits(text)
         near = self._hamming.near(variants, keys, bits)
         # Labelled by the first 64 bits of the whole-image hash: short enough to read.
-        item = self.images.add_item(key[:16])
+        item = self.images.add_item(text[:16])
         self._image_items[key] = self._hamming.add(variants, keys, bits)
         for other in near:
             ends = self.images.join(item, other)
@@ -186,6 +189,12 @@ class LinkState:
         return item
 
     def _add_templates(self, batch: list[tuple[int, AdEvidence]]) -> list[Link]:
+        links: list[Link] = []
+        for start in range(0, len(batch), _TEMPLATE_CHUNK):
+            links += self._add_template_chunk(batch[start : start + _TEMPLATE_CHUNK])
+        return links
+
+    def _add_template_chunk(self, batch: list[tuple[int, AdEvidence]]) -> list[Link]:
         numbers, sigs = _template_signatures(batch)
         self._store_signatures(numbers, sigs)
         keys = _lsh.band_keys(sigs)
