@@ -1,0 +1,99 @@
+"""The console in a real browser: log in, search an obfuscated phone, read the ad, open the
+network graph, review a face candidate, promote a contact; a screenshot of each page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
+
+
+def test_dashboard_shows_the_corpus(page: Any) -> None:
+    page.goto("/")
+    page.wait_for_selector("#chart-weekly")
+    assert page.inner_text("#count-ads") == "3"
+    assert page.inner_text("#count-networks") == "1"
+    assert page.locator("#juvenile-flags tbody tr").count() == 1
+    _shot(page, "dashboard")
+
+
+def test_search_by_obfuscated_phone(page: Any) -> None:
+    page.goto("/search")
+    page.fill("input[name=phone]", "(702) 555.0142")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector("#results")
+    assert page.inner_text("#phone-normalized") == "Phone read as +17025550142."
+    assert page.locator("#results tbody tr").count() == 2
+    assert "2 ads match" in page.inner_text("#result-count")
+    _shot(page, "search")
+
+
+def test_ad_page_highlights_the_phone(page: Any) -> None:
+    page.goto("/ads/2")
+    mark = page.locator("#ad-text mark.f-phone").first
+    assert mark.inner_text() == "(702) 555 0142"
+    assert "phone = +17025550142 · phones@" in mark.get_attribute("data-tip")
+    mark.hover()
+    _shot(page, "ad")
+
+
+def test_network_graph_draws(page: Any) -> None:
+    page.goto("/ads/2")
+    page.click("#network-link")
+    page.wait_for_selector("#graph[data-ready]")
+    assert page.get_attribute("#graph", "data-ready") == "3"  # two ads and the phone
+    page.wait_for_selector("#map[data-ready]")
+    page.wait_for_function("document.querySelectorAll('#map path.leaflet-interactive').length > 50")
+    assert page.locator("#members tbody tr").count() == 2
+    _shot(page, "network")
+
+
+def test_statistics_page(page: Any) -> None:
+    page.goto("/stats")
+    page.wait_for_selector("#chart-lorenz")
+    assert page.inner_text("#stat-phones") == "2"
+    _shot(page, "stats")
+
+
+def test_review_a_face_candidate(page: Any) -> None:
+    page.goto("/faces")
+    card = page.locator("article.pair").first
+    assert "0.4123" in card.inner_text()
+    _shot(page, "faces")
+    card.locator("input[value=reject]").check()
+    card.locator("textarea[name=reason]").fill("Different jawline and ear shape on close look")
+    card.locator("button[type=submit]").click()
+    page.wait_for_selector("#faces-empty")
+    page.goto("/faces?status=rejected")
+    assert page.locator("article.pair").count() == 1
+
+
+def test_promote_a_contact(page: Any) -> None:
+    page.goto("/intercept")
+    _shot(page, "intercept")
+    page.click("#conversations a")
+    page.wait_for_selector("#promote-form")
+    assert page.locator("#linked-ads li").count() == 2
+    page.fill("#promote-form textarea[name=reason]", "Asked for a minor twice; matches ads 1 and 2")
+    page.fill("#promote-form input[name=labels]", "buyer, repeat")
+    page.click("#promote-form button[type=submit]")
+    page.wait_for_selector("text=Subject, promoted by ana.analyst")
+    _shot(page, "contact")
+
+
+def test_cases_collect_an_ad(page: Any) -> None:
+    page.goto("/cases")
+    page.fill("input[name=title]", "Vegas phone ring")
+    page.click("form[action='/cases'] button[type=submit]")
+    page.fill("input[name=ref]", "2")
+    page.click("form[action$='/items'] button[type=submit]")
+    assert page.locator("#case-items tbody tr").count() == 1
+    _shot(page, "case")
