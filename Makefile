@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLE_ADS ?= 20000
 
-.PHONY: setup run test lint sample load clean
+.PHONY: setup run test lint audit-deps sample load clean
 
 setup: $(STAMP)
 
@@ -35,12 +35,17 @@ $(DATA)/.sample-loaded: $(SAMPLE)
 	$(BIN)/threadline analyze
 	touch $@
 
+# DEMO=1 relaxes MFA for a local demo (every page then says so); the default asks for it.
 run: $(STAMP) $(DATA)/.sample-loaded
 	@echo ""
 	@echo "Threadline is starting at http://$(HOST):$(PORT)/"
-	@echo "No login yet: accounts, MFA and roles arrive with the security work (issue 9)."
+	@$(BIN)/threadline users ensure-admin
+	@echo "How to log in: name 'admin' and the one-time password above (printed once, at the"
+	@echo "first run). You then choose your own password and set up an authenticator app (TOTP)"
+	@echo "$(if $(DEMO),(not in this DEMO mode: MFA is off and every page says so).,(or run 'make run DEMO=1' for a local demo without MFA).)"
+	@echo "Lost it? $(BIN)/threadline users reset admin"
 	@echo ""
-	$(BIN)/threadline serve --host $(HOST) --port $(PORT)
+	$(if $(DEMO),THREADLINE_DEMO_MODE=true) $(BIN)/threadline serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -49,9 +54,16 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # pytest exits 5 when it collects no test; say so instead of failing on it.
-test: lint
+test: lint audit-deps
 	$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
+
+# Known vulnerabilities in the installed dependencies (PyPI's advisory data); needs the
+# registry, so it is skipped with a notice where PyPI cannot be reached.
+audit-deps: $(STAMP)
+	@if $(BIN)/python -c "import urllib.request as u; u.urlopen('https://pypi.org/simple/pip/', timeout=5)" 2>/dev/null; \
+	then $(BIN)/pip-audit --progress-spinner off --skip-editable; \
+	else echo "NOTICE: pip-audit skipped: PyPI cannot be reached from here"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from tests.web.accounts import Clock, app_with_clock
 from threadline.settings import Settings
 from threadline.store import Database
+from threadline.store.tables import audit_log
 from threadline.web.middleware import CSP
 
 TEMPLATES = Path(__file__).parents[2] / "threadline" / "web" / "templates"
@@ -103,3 +104,18 @@ def test_api_docs_setting_serves_the_schema_only(settings: Settings, database: D
 def test_server_errors_do_not_leak_a_server_header(settings: Settings, database: Database) -> None:
     response = _client(settings, database).get("/login")
     assert "server" not in response.headers
+
+
+def test_an_id_no_column_can_hold_is_a_400_not_a_crash(
+    settings: Settings, database: Database
+) -> None:
+    app = app_with_clock(settings, database, Clock())
+
+    @app.get("/probe/{n}", dependencies=[])
+    def probe(n: int) -> dict[str, int]:
+        with database.transaction() as connection:
+            connection.execute(audit_log.select().where(audit_log.c.seq == n)).all()
+        return {"rows": 0}
+
+    response = TestClient(app).get(f"/probe/{2**70}")
+    assert (response.status_code, response.json()) == (400, {"detail": "a value is out of range"})

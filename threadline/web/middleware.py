@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,6 +52,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(ForbiddenError, _forbidden)
+    # A number no column can hold (an id of 2**70) is the caller's error, on every route.
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
     # Added last is outermost: headers wrap even the overload answer.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
     app.add_middleware(SecurityHeaders, force_https=settings.force_https)
@@ -150,6 +154,10 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": "login required"}, status_code=401)
     return RedirectResponse(exc.location, status_code=303)
+
+
+async def _out_of_range(_request: Request, _exc: Exception) -> Response:
+    return JSONResponse({"detail": "a value is out of range"}, status_code=400)
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:

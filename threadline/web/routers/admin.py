@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/admin")
 Admin = Annotated[User, Depends(require(Role.ADMIN))]
 Templates = Annotated[Jinja2Templates, Depends(get_templates)]
 Sec = Annotated[Security, Depends(security)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # an INTEGER column on both engines
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -63,7 +64,7 @@ def create_user(
 
 
 @router.post("/users/{user_id}/unlock")
-def unlock_user(request: Request, _admin: Admin, sec: Sec, user_id: int) -> Response:
+def unlock_user(request: Request, _admin: Admin, sec: Sec, user_id: UserId) -> Response:
     """Lift a lockout."""
     return _change(
         request, user_id, "user.unlock", lambda c: accounts.unlock(c, user_id, sec.now())
@@ -72,7 +73,7 @@ def unlock_user(request: Request, _admin: Admin, sec: Sec, user_id: int) -> Resp
 
 @router.post("/users/{user_id}/role")
 def change_role(
-    request: Request, _admin: Admin, sec: Sec, user_id: int, role: Annotated[Role, Form()]
+    request: Request, _admin: Admin, sec: Sec, user_id: UserId, role: Annotated[Role, Form()]
 ) -> Response:
     """Change a role; the user's sessions end so the new role applies at once."""
 
@@ -94,7 +95,7 @@ def change_role(
 
 
 @router.post("/users/{user_id}/disable")
-def disable_user(request: Request, _admin: Admin, sec: Sec, user_id: int) -> Response:
+def disable_user(request: Request, _admin: Admin, sec: Sec, user_id: UserId) -> Response:
     """Disable an account and end its sessions."""
 
     def apply(connection: Connection) -> None:
@@ -105,7 +106,7 @@ def disable_user(request: Request, _admin: Admin, sec: Sec, user_id: int) -> Res
 
 
 @router.post("/users/{user_id}/enable")
-def enable_user(request: Request, _admin: Admin, user_id: int) -> Response:
+def enable_user(request: Request, _admin: Admin, user_id: UserId) -> Response:
     """Re-enable a disabled account."""
     return _change(
         request, user_id, "user.enable", lambda c: accounts.set_disabled(c, user_id, False)
@@ -114,7 +115,7 @@ def enable_user(request: Request, _admin: Admin, user_id: int) -> Response:
 
 @router.post("/users/{user_id}/reset", response_class=HTMLResponse)
 def reset_user(
-    request: Request, _admin: Admin, templates: Templates, sec: Sec, user_id: int
+    request: Request, _admin: Admin, templates: Templates, sec: Sec, user_id: UserId
 ) -> Response:
     """Issue a new one-time password and require MFA enrolment again."""
     with database(request).transaction() as connection:
@@ -127,7 +128,7 @@ def reset_user(
 
 
 def _change(
-    request: Request, user_id: int, action: str, apply: Callable[[Connection], object]
+    request: Request, user_id: UserId, action: str, apply: Callable[[Connection], object]
 ) -> Response:
     """Apply one change and its audit row in one transaction; refusals are audited too."""
     try:
