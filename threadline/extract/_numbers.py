@@ -123,6 +123,7 @@ _NUMBER_PASS = re.compile(
 _SQUEEZE = re.compile(r"--+|\.\.+|~~+|\*\*+|\|\|+| [ \t]+|\t[ \t]+")
 _LETTER = re.compile("[A-Za-z]")
 _MIN_RUN_DIGITS = 3
+_SHORTEST_THREE_WORDS = 9
 
 
 def number_replacements(text: str) -> list[Replacement]:
@@ -133,10 +134,19 @@ def number_replacements(text: str) -> list[Replacement]:
         if match.lastgroup == "compound":
             value = _COMPOUNDS[" ".join(match.group("compound").lower().replace("-", " ").split())]
             reps.append((start, end, str(value)))
-        elif _LETTER.search(match.group("run")):
+        elif _may_convert(match.group("run")):
             reps.extend(_run_replacements(match.group("run"), start))
     squeezed = [(m.start(), m.end(), m.group()[0]) for m in _SQUEEZE.finditer(text)]
     return _merge(reps, squeezed) if squeezed else reps
+
+
+def _may_convert(run: str) -> bool:
+    """Whether a run could hold number words to convert: some letters, and either a digit or
+    room for three words ("one", "two", "six" are the shortest), so a lone `I` or `one` is
+    passed over without further work."""
+    if not _LETTER.search(run):
+        return False
+    return len(run) >= _SHORTEST_THREE_WORDS or any(char.isdigit() for char in run)
 
 
 def _merge(first: list[Replacement], second: list[Replacement]) -> list[Replacement]:

@@ -73,7 +73,7 @@ _SPELLED_SEP = re.compile(r"(?i)\s*(?:[(\[{<]\s*(?:dot|\.)\s*[)\]}>]|\sdot\s|\.)
 _KNOWN_TLD = re.compile(rf"(?i)(?:{_TLDS})")
 # Where an address may be: an `@` or a spelled `at`. The full pattern then runs only from the
 # start of the word before it, instead of from every position of the text.
-_SEPARATOR = re.compile(r"@|[(\[{<]\s{0,2}at|\sat\s")
+_SEPARATOR = re.compile(r"[@(\[{<\s](?:(?<=@)|(?<=[(\[{<])\s{0,2}at|(?<=\s)at\s)")
 _LOCAL_START = re.compile(r"(?<![\w.%+-])[a-z0-9][\w.%+-]{0,63}\s{0,3}\Z")
 _WINDOW = 72
 

@@ -68,16 +68,15 @@ _SERVICE_BY_LABEL = {
 _BARE_LABELS = ("kik", "👻", "snapchat", "instagram", "telegram", "wechat")
 # Patterns run on the lower-cased text and begin with a literal, so `re` skips quickly.
 _LINK = re.compile(trie_pattern(sorted(_LINK_HOSTS), start=_host_start) + "/" + _HANDLE)
-# Label patterns match with the character before the label (text searched with a space in
-# front), so `re` enters them only at word starts.
+# The label pattern matches with the character before the label (text searched with a space
+# in front), so `re` enters it only at word starts; clear labels may stand before a space.
 _LABELLED = re.compile(
-    r"[^\w](?P<label>"
+    r"[^\w](?:(?P<label>"
     + trie_pattern(sorted(_SERVICE_BY_LABEL))
-    + r")(?P<sep>\s*[:=@👻-]\s*)(?:👻\s*)?"
+    + r")\s*[:=@👻-]\s*|(?P<bare>"
+    + trie_pattern(sorted(_BARE_LABELS))
+    + r")\s+)(?:👻\s*)?"
     + _HANDLE
-)
-_BARE = re.compile(
-    r"[^\w](?P<label>" + trie_pattern(sorted(_BARE_LABELS)) + r")(?P<sep>\s+)(?:👻\s*)?" + _HANDLE
 )
 # Words after a label that are not handles ("kik me", "snap is", "of the").
 _NOT_HANDLES = frozenset(
@@ -168,15 +167,15 @@ def _labelled(text: NormalizedText, taken: list[tuple[int, int]]) -> list[Findin
     """Handles after a service label (`IG: ana`, `snap: ana`, `👻 ana`)."""
     findings: list[Finding] = []
     spaced = " " + text.lower
-    for pattern in (_LABELLED, _BARE):
-        for match in pattern.finditer(spaced):
-            service = _SERVICE_BY_LABEL.get(" ".join(match.group("label").split()), "")
-            if service in ("", "whatsapp"):
-                continue
-            finding = _handle_finding(text, service, match, "label", match.start(), shift=1)
-            if finding is not None and not _overlaps(finding, taken):
-                findings.append(finding)
-                insort(taken, (finding.start, finding.end))
+    for match in _LABELLED.finditer(spaced):
+        label = " ".join((match.group("label") or match.group("bare")).split())
+        service = _SERVICE_BY_LABEL.get(label, "")
+        if service in ("", "whatsapp"):
+            continue
+        finding = _handle_finding(text, service, match, "label", match.start(), shift=1)
+        if finding is not None and not _overlaps(finding, taken):
+            findings.append(finding)
+            insort(taken, (finding.start, finding.end))
     return findings
 
 

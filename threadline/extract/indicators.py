@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from threadline.extract._base import make_finding
 from threadline.extract.lexicon import compiled_lexicon, fold
 from threadline.extract.normalize import NormalizedText
@@ -33,6 +35,7 @@ def computed_indicator(evidence: Finding, code: str) -> Finding:
     return Finding(kind, code, evidence.start, evidence.end, evidence.text, SOURCE, attrs)
 
 
+@lru_cache(maxsize=1024)
 def _describe(code: str, language: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The kind (`indicator:<category>`) and attributes of an indicator finding."""
     indicator = compiled_lexicon().indicators[code]

@@ -116,9 +116,16 @@ def extract_places(text: NormalizedText, region: str = "US") -> list[Finding]:
     findings: list[Finding] = []
     words = gazetteer()
     for run in _CAPITALIZED.finditer(text.text):
-        if any(word in words.first_words for word in _WORDS.findall(run.group().lower())):
+        if _may_name_a_city(run.group(), words):
             findings.extend(_cities_in_run(text, run, words))
     return findings
+
+
+def _may_name_a_city(run: str, words: Gazetteer) -> bool:
+    """Whether any word of a capitalized run can start a city name (most runs are one word)."""
+    if " " not in run and "-" not in run:
+        return run.lower() in words.first_words
+    return any(word in words.first_words for word in _WORDS.findall(run.lower()))
 
 
 def _cities_in_run(text: NormalizedText, run: re.Match[str], words: Gazetteer) -> list[Finding]:
