@@ -192,3 +192,24 @@ def test_state_survives_save_and_load(tmp_path) -> None:  # type: ignore[no-unty
     member = place_ad(_ad("c3", _text(11), ("handle", "snapchat:kitty")), loaded)
     assert member.network_id == stable_id("N", "c1")
     assert [p.name for p in tmp_path.iterdir()] == ["state.pkl"]
+
+
+def test_boilerplate_template_of_unrelated_networks_is_set_aside() -> None:
+    ads = [
+        _ad(
+            f"t{n:02d}{side}",
+            TEMPLATE.format(name="Ana", city="Reno", phone="x"),
+            ("phone", f"+1775555{n:04d}"),
+        )
+        for n in range(30)
+        for side in "ab"
+    ]
+    result = link_ads(ads)
+    assert len({m.network_id for m in result.memberships}) == 30
+    (aside,) = result.set_aside
+    assert (aside.kind, aside.value, aside.ads, aside.spread) == (
+        "template",
+        stable_id("T", "t00a"),
+        60,
+        30,
+    )
