@@ -5,13 +5,24 @@ The photos live in `shared/faces` beside the repository (never copied into it).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.builders import an_ad
-from threadline.faces import FaceModel, Gallery, Scan, load_model, scan_image, to_bytes
+from threadline.faces import (
+    Box,
+    Encoding,
+    FaceModel,
+    Gallery,
+    Scan,
+    load_model,
+    scan_image,
+    to_bytes,
+)
+from threadline.faces._images import RGBArray
 from threadline.faces._match import from_bytes, stack
 from threadline.model import ImageRef
 from threadline.store import BlobStore, Database, ensure_source, register_images, save_ads
@@ -28,11 +39,47 @@ def model() -> FaceModel:
     return load_model()
 
 
+class MemoModel:
+    """The real model with its answers remembered per image, so each engine's test reuses
+    the session's detections and encodings instead of recomputing them."""
+
+    def __init__(self, model: FaceModel) -> None:
+        self._model = model
+        self.name, self.version = model.name, model.version
+        self.dimensions, self.threshold = model.dimensions, model.threshold
+        self._boxes: dict[bytes, list[Box]] = {}
+        self._encodings: dict[tuple[bytes, tuple[Box, ...]], list[Encoding]] = {}
+
+    def detect(self, pixels: RGBArray) -> list[Box]:
+        """The model's boxes, computed once per distinct image."""
+        key = _key(pixels)
+        if key not in self._boxes:
+            self._boxes[key] = self._model.detect(pixels)
+        return self._boxes[key]
+
+    def encode(self, pixels: RGBArray, boxes: list[Box]) -> list[Encoding]:
+        """The model's encodings, computed once per distinct image and boxes."""
+        key = (_key(pixels), tuple(boxes))
+        if key not in self._encodings:
+            self._encodings[key] = self._model.encode(pixels, boxes)
+        return self._encodings[key]
+
+
+def _key(pixels: RGBArray) -> bytes:
+    return hashlib.sha256(pixels.tobytes()).digest() + str(pixels.shape).encode()
+
+
 @pytest.fixture(scope="session")
-def gallery_scans(model: FaceModel) -> dict[tuple[str, str], Scan]:
+def memo_model(model: FaceModel) -> FaceModel:
+    """The real model, remembering its answers for the whole run."""
+    return MemoModel(model)
+
+
+@pytest.fixture(scope="session")
+def gallery_scans(memo_model: FaceModel) -> dict[tuple[str, str], Scan]:
     """Every gallery photo scanned once: (person, file name) -> scan."""
     return {
-        (photo.parent.name, photo.name): scan_image(model, photo.read_bytes())
+        (photo.parent.name, photo.name): scan_image(memo_model, photo.read_bytes())
         for photo in sorted(GALLERY.glob("*/*"))
     }
 
