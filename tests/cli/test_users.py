@@ -76,9 +76,12 @@ def test_keys_rotate_reseals_under_the_new_first_key(tmp_path: Path) -> None:
     )
     _enrol(tmp_path, "erin", f"old:{OLD}")
     rotated = invoke(tmp_path, "keys", "rotate", THREADLINE_FIELD_KEYS=f"new:{NEW},old:{OLD}")
-    assert rotated.stdout == "users.totp_secret: 1 of 1 re-encrypted\n"
+    assert rotated.stdout == (
+        "users.totp_secret: 1 of 1 re-encrypted\n"
+        "intercept_contacts.phone_enc: 0 of 0 re-encrypted\n"
+    )
     again = invoke(tmp_path, "keys", "rotate", THREADLINE_FIELD_KEYS=f"new:{NEW},old:{OLD}")
-    assert again.stdout == "users.totp_secret: 0 of 1 re-encrypted\n"
+    assert again.stdout.splitlines()[0] == "users.totp_secret: 0 of 1 re-encrypted"
 
 
 def _enrol(tmp_path: Path, name: str, spec: str) -> None:
@@ -96,8 +99,17 @@ def _enrol(tmp_path: Path, name: str, spec: str) -> None:
 def test_retention_run_reports_each_job(tmp_path: Path) -> None:
     result = invoke(tmp_path, "retention", "run")
     assert result.exit_code == 0
-    assert "sessions: purged 0 session record(s)\n" in result.stdout
-    assert "login-attempts: purged 0 login_attempt record(s)\n" in result.stdout
+    assert result.stdout == (
+        "intercept-contacts: purged 0 intercept_contact record(s)\n"
+        "sessions: purged 0 session record(s)\n"
+        "login-attempts: purged 0 login_attempt record(s)\n"
+    )
+
+
+def test_retention_due_and_revalidate(tmp_path: Path) -> None:
+    assert invoke(tmp_path, "retention", "due").stdout == ""
+    missing = invoke(tmp_path, "retention", "revalidate", "7", "--reason", "x" * 25)
+    assert "no subject 7" in str(missing.exception)
 
 
 def test_sign_export_and_check_the_head(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -10,18 +11,24 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 
-from threadline.errors import InputError
+from threadline.errors import InputError, NotFoundError
 from threadline.settings import Settings
 from threadline.store import AuditEvent, Database, FieldCipher, append_audit, verify_chain
 from threadline.store.accounts import Role, begin_enrolment, create_user
 from threadline.store.passwords import PasswordHasherPolicy
-from threadline.store.retention import Purged, run_retention
+from threadline.store.retention import (
+    Purged,
+    revalidate_subject,
+    run_retention,
+    subjects_due,
+)
 from threadline.store.rotation import ENCRYPTED_COLUMNS, EncryptedColumn, rotate_keys
 from threadline.store.sessions import Stage, create_session
 from threadline.store.signing import check_signed_head, sign_head, signing_key
 from threadline.store.tables import audit_log
+from threadline.store.tables_intercept import intercept_contacts
 from threadline.store.tables_security import login_attempts, sessions, users
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -80,12 +87,19 @@ def test_rotation_reseals_every_registered_column_under_the_new_key(database: Da
         for n in range(7):
             account, _ = create_user(connection, f"user{n}", Role.ANALYST, FAST, T0)
             begin_enrolment(connection, account.id, old)
+        _contact(connection, "a", old.encrypt("+17025550101", "intercept_contacts.phone"))
     counts = rotate_keys(database, ring)
-    assert [(c.column.table, c.checked, c.rotated) for c in counts] == [("users", 7, 7)]
+    assert [(c.column.table, c.checked, c.rotated) for c in counts] == [
+        ("users", 7, 7),
+        ("intercept_contacts", 1, 1),
+    ]
     with database.transaction() as connection:
         tokens = [r[0] for r in connection.execute(select(users.c.totp_secret))]
     assert all(t.startswith("tl1.new.") for t in tokens)
-    assert [c.rotated for c in rotate_keys(database, ring)] == [0]  # idempotent
+    assert [c.rotated for c in rotate_keys(database, ring)] == [0, 0]  # idempotent
+    with database.transaction() as connection:
+        phone = connection.execute(select(intercept_contacts.c.phone_enc)).scalar_one()
+    assert ring.decrypt(phone, "intercept_contacts.phone") == "+17025550101"
 
 
 def test_the_registry_names_real_columns() -> None:
@@ -111,7 +125,8 @@ def test_retention_purges_old_sessions_and_attempts_and_audits_the_fact(
             )
         )
     results = run_retention(database, settings, T0, "cli:test")
-    assert [(r.job, r.object_type, len(r.ids)) for r in results] == [
+    assert [(r.job, r.object_type, r.total) for r in results] == [
+        ("intercept-contacts", "intercept_contact", 0),
         ("sessions", "session", 1),
         ("login-attempts", "login_attempt", 1),
     ]
@@ -124,10 +139,59 @@ def test_retention_purges_old_sessions_and_attempts_and_audits_the_fact(
         ).all()
         assert verify_chain(connection).ok
     assert [(r.action, r.object_id) for r in rows] == [
+        ("retention.purge", "intercept-contacts"),
         ("retention.purge", "sessions"),
         ("retention.purge", "login-attempts"),
     ]
-    assert '"count":1' in rows[0].detail
+    sessions_detail = json.loads(rows[1].detail)
+    assert (sessions_detail["count"], [len(i) for i in sessions_detail["ids"]]) == (1, [12])
+    assert '"count":1' in rows[2].detail
+
+
+def _contact(connection: Connection, key: str, phone_enc: str = "tl1.x.y", **values: object) -> int:
+    row = {
+        "phone_hash": key * 64,
+        "phone_enc": phone_enc,
+        "first_seen": T0,
+        "last_seen": T0,
+        "enrichment": {},
+        "labels": [],
+    } | values
+    return int(
+        connection.execute(intercept_contacts.insert().values(**row)).inserted_primary_key[0]
+    )
+
+
+def test_subjects_are_purged_at_review_unless_revalidated(
+    database: Database, settings: Settings
+) -> None:
+    five_years_ago = T0 - timedelta(days=5 * 365)
+    with database.transaction() as connection:
+        intake = _contact(connection, "a", expires_at=T0 - timedelta(days=1))
+        fresh = _contact(connection, "b", expires_at=T0 + timedelta(days=60))
+        stale = _contact(
+            connection, "c", promoted_at=five_years_ago, expires_at=T0, promoted_by="ana"
+        )
+        kept = _contact(
+            connection, "d", promoted_at=five_years_ago, expires_at=T0, promoted_by="ana"
+        )
+        due = subjects_due(connection, T0 - timedelta(days=1), timedelta(days=30))
+        assert [(d.contact_id, d.promoted_by) for d in due] == [(stale, "ana"), (kept, "ana")]
+        with pytest.raises(InputError, match="written reason"):
+            revalidate_subject(connection, kept, "still", "ana", T0 - timedelta(days=1))
+        with pytest.raises(NotFoundError):
+            revalidate_subject(connection, intake, "x" * 30, "ana", T0 - timedelta(days=1))
+        revalidate_subject(
+            connection, kept, "linked to an open case in 2030", "ana", T0 - timedelta(days=1)
+        )
+    results = run_retention(database, settings, T0, "cli:test")
+    assert results[0].total == 2
+    with database.transaction() as connection:
+        left = sorted(r[0] for r in connection.execute(select(intercept_contacts.c.id)))
+        actions = [r[0] for r in connection.execute(select(audit_log.c.action))]
+    assert left == sorted([fresh, kept])
+    assert actions[0] == "subject.revalidate"
+    assert "intercept.contact.purge" in actions
 
 
 def test_a_failing_job_rolls_back_its_own_purge_only(

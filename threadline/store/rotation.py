@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, select, update
 from threadline.errors import ConfigError
 from threadline.store.crypto import FieldCipher
 from threadline.store.db import Database
-from threadline.store.tables import metadata
+from threadline.store.schema import metadata  # every capability's tables, not just the core
 
 BATCH_SIZE = 500
 
@@ -32,6 +32,7 @@ class EncryptedColumn(NamedTuple):
 
 ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("users", "id", "totp_secret", "users.totp_secret"),
+    EncryptedColumn("intercept_contacts", "id", "phone_enc", "intercept_contacts.phone"),
 ]
 
 
