@@ -184,7 +184,7 @@ FILLER: tuple[str, ...] = (
 )
 
 AGE_LEADS: tuple[str, ...] = ("", "", "", "💕 ", "~ ", "✨ ")
-AVAIL_LEADS: tuple[str, ...] = ("Available", "Open", "Hours:", "Working", "Here", "Schedule:")
+AVAIL_LEADS: tuple[str, ...] = ("Available", "Open", "Open from", "Working", "Here", "Schedule:")
 INOUT: tuple[str, ...] = (
     "[Incall|Outcall|Incall & outcall|Incall and outcall|In & out calls|Incall only|Outcall only] [in|near|around] {city} {zip}",
     "[Located in|Hosting in|Seeing clients in|Now in] {city}[,|] {zip} [incall|outcall|incall/outcall|in/out]",
