@@ -116,7 +116,7 @@ def saved(request: Request, db: Db, templates: Templates, user: Reader) -> HTMLR
     with db.transaction() as connection:
         searches = repo.saved_search_list(connection, user.name)
         alerts = repo.saved_search_alerts(connection, user.name, 200)
-    links = {s.id: urlencode(s.params) for s in searches}
+    links = {s.id: urlencode(query_params(repo.filter_from_params(s.params))) for s in searches}
     context = {"searches": searches, "alerts": alerts, "links": links}
     return render(request, templates, "saved.html", context)
 
