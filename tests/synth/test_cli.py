@@ -60,3 +60,9 @@ def test_synth_ads_rejects_a_negative_count() -> None:
     result = CliRunner().invoke(cli, ["synth", "ads", "-n", "-3"])
     assert result.exit_code == 2
     assert "-n" in result.output
+
+
+def test_synth_ads_creates_the_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "ads.jsonl"
+    assert CliRunner().invoke(cli, ["synth", "ads", "-n", "5", "-o", str(out)]).exit_code == 0
+    assert len(out.read_bytes().splitlines()) == 5

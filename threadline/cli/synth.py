@@ -50,6 +50,7 @@ def ads(count: int, seed: int, output: str, images: Path | None) -> None:
     """Write COUNT ad records (JSON lines) with networks, identifiers and images planted."""
     image_dir = _image_dir(output, images)
     base = Path.cwd() if output == "-" else Path(output).absolute().parent
+    base.mkdir(parents=True, exist_ok=True)
     records = generate_ads(count, seed, image_dir, relative_to=base)
     with open_output(output) as stream:
         for record in _progress(records, count):
