@@ -47,7 +47,7 @@ def synth() -> None:
     help="Image folder [default: images/ beside -o; none for stdout].",
 )
 def ads(count: int, seed: int, output: str, images: Path | None) -> None:
-    """Write COUNT ad records (JSON lines) with networks, identifiers and images planted."""
+    """Write N ad records (JSON lines) with networks, identifiers and images planted."""
     image_dir = _image_dir(output, images)
     base = Path.cwd() if output == "-" else Path(output).absolute().parent
     base.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,7 @@ class PhoneBook:
             code = self._free_code(codes, rng)
             if code is not None:
                 return self._issue(code)
-        raise InputError("too many ads: the fictional 555-01XX numbers are used up")
+        raise InputError("too many ads: about 200,000 fit the fictional 555-01XX numbers")
 
     def _free_code(self, codes: tuple[int, ...], rng: random.Random) -> int | None:
         """An area code among `codes` with numbers left, or None."""
