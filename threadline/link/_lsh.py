@@ -125,18 +125,23 @@ def within(keys: NDArray[np.uint64]) -> Pairs:
 
 
 def verified(
-    sigs_a: NDArray[np.uint32], sigs_b: NDArray[np.uint32], a: NDArray[np.int64]
+    sigs: NDArray[np.uint32], a: NDArray[np.int64], b: NDArray[np.int64]
 ) -> NDArray[np.bool_]:
-    """Which candidate pairs reach THRESHOLD estimated Jaccard (chunked to bound memory)."""
+    """Which candidate pairs (rows a[i], b[i] of sigs) reach THRESHOLD estimated Jaccard.
+
+    Signatures are gathered a slice of pairs at a time: a million pairs would otherwise
+    copy half a gigabyte of signatures.
+    """
     out = np.empty(len(a), np.bool_)
     for start in range(0, len(a), 65536):
         stop = start + 65536
-        out[start:stop] = similarity(sigs_a[start:stop], sigs_b[start:stop]) >= THRESHOLD
+        out[start:stop] = similarity(sigs[a[start:stop]], sigs[b[start:stop]]) >= THRESHOLD
     return out
 
 
 def _unique_pairs(a: NDArray[np.int64], b: NDArray[np.int64]) -> Pairs:
     if len(a) == 0:
         return a.astype(np.int64), b.astype(np.int64)
-    both = np.unique(np.stack([a, b], axis=1), axis=0)
-    return both[:, 0], both[:, 1]
+    width = int(b.max()) + 1
+    both = np.unique(a.astype(np.int64) * width + b)  # one int64 per pair: a fast 1-D unique
+    return both // width, both % width

@@ -223,7 +223,7 @@ class LinkState:
         first, second = _lsh.within(keys)
         a = np.concatenate([numbers[rows], numbers[first]])
         b = np.concatenate([old, numbers[second]])
-        keep = _lsh.verified(self._sigs[a], self._sigs[b], a)
+        keep = _lsh.verified(self._sigs, a, b)
         return a[keep], b[keep]
 
     def _join_templates(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> list[Link]:
