@@ -33,6 +33,12 @@ class EncryptedColumn(NamedTuple):
 ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("users", "id", "totp_secret", "users.totp_secret"),
     EncryptedColumn("intercept_contacts", "id", "phone_enc", "intercept_contacts.phone"),
+    EncryptedColumn("intercept_messages", "id", "body_enc", "intercept_messages.body"),
+    EncryptedColumn("intercept_facts", "id", "value_enc", "intercept_facts.value"),
+    EncryptedColumn("face_persons", "id", "name_enc", "face_persons.name"),
+    EncryptedColumn("face_persons", "id", "dob_enc", "face_persons.dob"),
+    EncryptedColumn("watchlist", "id", "value_enc", "watchlist.value"),
+    EncryptedColumn("tips", "id", "account_enc", "tips.account"),
 ]
 
 
