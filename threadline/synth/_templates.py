@@ -19,6 +19,7 @@ Piece = str | tuple[str, int]
 SLOT = re.compile(r"\{([a-z]+)(\d*)\}")
 _OPTIONAL = re.compile(r"\{(?:phonealt|handle\d+|email\d+)\}")
 _PLAIN_WORD = re.compile(r"[A-Za-z]{4,}")
+_SWAPPABLE = re.compile(rf"\b(?:{'|'.join(lex.TYPO_SWAPS)})\b", re.IGNORECASE)
 _UNITS: tuple[str, ...] = ("half_hour", "hour", "quick_visit", "overnight", "session")
 _CODES: dict[str, tuple[str, ...]] = {
     category: tuple(code for code in lex.INDICATORS if code.startswith(category + "."))
@@ -74,17 +75,20 @@ class _Draft:
         """The text with slang and a misspelling now and then; slot markers are untouched."""
         if not self.typo_rate:
             return text
-        words = text.split(" ")
-        rng = self.rng
-        for i, word in enumerate(words):
-            swap = lex.TYPO_SWAPS.get(word.lower())
-            if swap is not None and rng.random() < self.typo_rate * 8:
-                words[i] = swap
+        text = _SWAPPABLE.sub(self._swap, text)
         # One draw per sentence instead of per word: misspell one plain word, or none.
-        i = int(rng.random() * len(words))
-        if rng.random() < self.typo_rate * len(words) and _PLAIN_WORD.fullmatch(words[i]):
-            words[i] = _misspell(words[i], rng)
-        return " ".join(words)
+        words = text.split(" ")
+        i = int(self.rng.random() * len(words))
+        if self.rng.random() < self.typo_rate * len(words) and _PLAIN_WORD.fullmatch(words[i]):
+            words[i] = _misspell(words[i], self.rng)
+            return " ".join(words)
+        return text
+
+    def _swap(self, match: re.Match[str]) -> str:
+        """Slang for a word ("you" → "u"), now and then."""
+        if self.rng.random() < self.typo_rate * 8:
+            return lex.TYPO_SWAPS[match.group(0).lower()]
+        return match.group(0)
 
 
 def _misspell(word: str, rng: random.Random) -> str:
