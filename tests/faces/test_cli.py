@@ -76,6 +76,9 @@ def test_enroll_analyze_match_and_review_from_the_command_line(run: Run, tmp_pat
         "never identifications."
     )
 
+    links = [json.loads(line) for line in run("faces", "links", "--json")[1].splitlines()]
+    assert [(link["via"].split(":")[0], link["ads"]) for link in links] == [("face", [1, 2])]
+
     queue = [json.loads(line) for line in run("faces", "review", "list", "--json")[1].splitlines()]
     assert [(q["person_id"], q["ads"], q["status"]) for q in queue] == [
         ("biden", [1], "pending"),

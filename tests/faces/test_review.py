@@ -14,6 +14,7 @@ from threadline.faces import (
     analyze_ad_faces,
     confirmed_networks,
     enroll,
+    face_links,
     queue_candidates,
     read_gallery,
     review_candidate,
@@ -162,3 +163,21 @@ def test_confirmed_match_puts_its_network_among_the_leads(
     review_candidate(analyzed, obama[0], "confirm", "matching tattoo on the wrist", "ana")
     review_candidate(analyzed, obama[1], "reject", "different ear shape", "ana")
     assert confirmed_networks(analyzed) == ["net-a"]
+
+
+def test_same_face_in_different_photos_links_ads(
+    database: Database, memo_model: FaceModel, blobs: BlobStore, add_ad: AddAd
+) -> None:
+    add_ad(blobs, "ad-1", [_probe("obama3.jpg")])
+    add_ad(blobs, "ad-2", [_probe("two_people.jpg")])
+    add_ad(blobs, "ad-3", [_probe("obama-240p.jpg")])
+    add_ad(blobs, "ad-4", [_probe("lin-manuel-miranda.png")])
+    add_ad(blobs, "ad-5", [(GALLERY / "biden" / "biden2.jpg").read_bytes()])
+    analyze_ad_faces(database, blobs, memo_model)
+    links = face_links(database, memo_model)
+    assert [(link.via.kind.value, link.ad_ids, len(link.images)) for link in links] == [
+        ("face", (1, 2, 3), 3),
+        ("face", (2, 5), 2),
+    ]
+    assert all(link.max_distance <= 0.45 for link in links)
+    assert face_links(database, memo_model, max_distance=0.1)[0].ad_ids == (1, 2)

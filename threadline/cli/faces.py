@@ -23,6 +23,7 @@ from threadline.faces import (
     QueueItem,
     analyze_ad_faces,
     enroll,
+    face_links,
     load_gallery,
     load_model,
     match_files,
@@ -133,6 +134,41 @@ def match_command(ctx: click.Context, images: tuple[Path, ...], as_json: bool, t
     if not as_json:
         click.echo(LEAD_NOTE, err=True)
     return 1 if problems else 0
+
+
+@faces.command("links")
+@click.option(
+    "--max-distance",
+    default=0.45,
+    show_default=True,
+    help="Largest distance between two ad faces that joins them.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per link.")
+@click.pass_context
+def links_command(ctx: click.Context, max_distance: float, as_json: bool) -> None:
+    """Ads whose different photos show what may be the same face (a `face` link, a lead).
+
+    Reads the faces `faces analyze` stored; nothing is changed.
+    """
+    _, database, model = _context(ctx)
+    found = face_links(database, model, max_distance)
+    for link in found:
+        record = {
+            "via": link.via.label(),
+            "ads": list(link.ad_ids),
+            "images": list(link.images),
+            "max_distance": link.max_distance,
+        }
+        if as_json:
+            write_json_line(sys.stdout.buffer, record)
+        else:
+            ads = ",".join(str(a) for a in link.ad_ids)
+            click.echo(
+                f"{link.via.label()}: ads {ads} ({len(link.images)} images, "
+                f"widest pair {link.max_distance:.3f})"
+            )
+    if not as_json:
+        click.echo(f"{len(found)} face links between ads. {LEAD_NOTE}", err=True)
 
 
 @faces.group("review")

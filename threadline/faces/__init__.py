@@ -23,6 +23,7 @@ from threadline.faces._gallery import (
 )
 from threadline.faces._images import MAX_PIXELS, MAX_SIDE, Decoded, ImageError, decode_image
 from threadline.faces._index import EXACT_LIMIT, FaceIndex, Hit
+from threadline.faces._links import FaceLink, face_links
 from threadline.faces._match import (
     BANDS,
     DEFAULT_THRESHOLD,
@@ -59,6 +60,7 @@ __all__ = [
     "EnrollReport",
     "Face",
     "FaceIndex",
+    "FaceLink",
     "FaceMatch",
     "FaceModel",
     "FaceRunReport",
@@ -76,6 +78,7 @@ __all__ = [
     "confirmed_networks",
     "decode_image",
     "enroll",
+    "face_links",
     "from_bytes",
     "load_gallery",
     "load_model",

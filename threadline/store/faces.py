@@ -258,7 +258,7 @@ def list_candidates(
     rows = connection.execute(
         query.order_by(face_candidates.c.distance, face_candidates.c.id).limit(limit)
     ).all()
-    ads = _ads_for_images(connection, {str(r.sha256) for r in rows})
+    ads = ads_for_images(connection, {str(r.sha256) for r in rows})
     return [_queued(r, ads.get(str(r.sha256), ())) for r in rows]
 
 
@@ -267,7 +267,7 @@ def get_candidate(connection: Connection, candidate_id: int) -> QueuedCandidate:
     row = connection.execute(_queue_query().where(face_candidates.c.id == candidate_id)).first()
     if row is None:
         raise NotFoundError(f"no face candidate {candidate_id}")
-    ads = _ads_for_images(connection, {str(row.sha256)})
+    ads = ads_for_images(connection, {str(row.sha256)})
     return _queued(row, ads.get(str(row.sha256), ()))
 
 
@@ -344,7 +344,8 @@ def _queue_query() -> Any:
     )
 
 
-def _ads_for_images(connection: Connection, hashes: set[str]) -> dict[str, tuple[int, ...]]:
+def ads_for_images(connection: Connection, hashes: set[str]) -> dict[str, tuple[int, ...]]:
+    """Row ids of the ads that use each image, ascending."""
     if not hashes:
         return {}
     found: dict[str, list[int]] = {}
