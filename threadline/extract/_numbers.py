@@ -120,6 +120,36 @@ _COMPOUND_PATTERN = trie_pattern(sorted(_COMPOUNDS), lambda c: "[ -]" if c == " 
 _NUMBER_PASS = re.compile(
     f"[^A-Za-z0-9](?:(?P<compound>(?i:{_COMPOUND_PATTERN})(?![A-Za-z0-9]))|(?P<run>{_RUN}))"
 )
+# The same pattern without IGNORECASE (three times faster in `re`), for a lower-cased probe
+# of the text in which the capitals that matter keep a mark: I and S are look-alike digits
+# and i and s are not; L is not a look-alike and l is.
+_MARKED = {"i": "[i\x01]", "s": "[s\x02]", "l": "[l\x04]"}
+_WORDCHAR = "a-z0-9\x01-\x04"
+
+
+def _probe(text: str) -> str:
+    """The lower-cased text with I, S and L marked (three `replace` calls beat `translate`)."""
+    return text.replace("I", "\x01").replace("S", "\x02").replace("L", "\x04").lower()
+
+
+def _marked_char(char: str) -> str:
+    return _MARKED.get(char, re.escape(char))
+
+
+def _marked_trie(words: list[str], space: str = " ") -> str:
+    """A trie of lower-case words that also matches their capitals in the probe."""
+    variants = {w for w in words} | {"\x02" + w[1:] for w in words if w.startswith("s")}
+    return trie_pattern(sorted(variants), lambda c: space if c == " " else _marked_char(c))
+
+
+_PROBE_CHUNK = (
+    f"(?:{_marked_trie(sorted({s for w in _WORDS for s in _spellings(w)}))}|[0-9]|[\x01\x02l])++"
+    f"(?![{_WORDCHAR}])"
+)
+_PROBE_PASS = re.compile(
+    f"[^{_WORDCHAR}](?:(?P<compound>{_marked_trie(sorted(_COMPOUNDS), '[ -]')})(?![{_WORDCHAR}])"
+    f"|(?P<run>{_PROBE_CHUNK}(?:{_SEP}{_PROBE_CHUNK})*+))"
+)
 _SQUEEZE = re.compile(r"--+|\.\.+|~~+|\*\*+|\|\|+| [ \t]+|\t[ \t]+")
 _LETTER = re.compile("[A-Za-z]")
 _MIN_RUN_DIGITS = 3
@@ -129,13 +159,19 @@ _SHORTEST_THREE_WORDS = 9
 def number_replacements(text: str) -> list[Replacement]:
     """Replacements that turn number words and look-alikes into digits, and squeeze separators."""
     reps: list[Replacement] = []
-    for match in _NUMBER_PASS.finditer(" " + text):
+    probe = _probe(text)
+    if len(probe) == len(text):
+        matches = _PROBE_PASS.finditer(" " + probe)
+    else:  # a rare character lowers to two: match the text itself, ignoring case
+        matches = _NUMBER_PASS.finditer(" " + text)
+    for match in matches:
         start, end = match.start(), match.end() - 1  # offsets in `text`
+        written = text[start:end]
         if match.lastgroup == "compound":
-            value = _COMPOUNDS[" ".join(match.group("compound").lower().replace("-", " ").split())]
+            value = _COMPOUNDS[" ".join(written.lower().replace("-", " ").split())]
             reps.append((start, end, str(value)))
-        elif _may_convert(match.group("run")):
-            reps.extend(_run_replacements(match.group("run"), start))
+        elif _may_convert(written):
+            reps.extend(_run_replacements(written, start))
     squeezed = [(m.start(), m.end(), m.group()[0]) for m in _SQUEEZE.finditer(text)]
     return _merge(reps, squeezed) if squeezed else reps
 

@@ -66,7 +66,7 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _AT = r"\s{0,3}(?:@|[(\[{<]\s{0,2}(?:at|@)\s{0,2}[)\]}>]|\sat\s)\s{0,3}"
 _DOT = r"\s{0,3}(?:\.|[(\[{<]\s{0,2}(?:dot|\.)\s{0,2}[)\]}>]|\sdot\s)\s{0,3}"
 _EMAIL = re.compile(
-    rf"(?i)(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,3}}{_DOT}"
+    rf"(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,3}}{_DOT}"
     rf"(?P<tld>{_TLDS}|[a-z]{{2,6}}))(?![A-Za-z0-9-])"
 )
 _SPELLED_SEP = re.compile(r"(?i)\s*(?:[(\[{<]\s*(?:dot|\.)\s*[)\]}>]|\sdot\s|\.)\s*")

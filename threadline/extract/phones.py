@@ -26,12 +26,12 @@ _RUN = re.compile(r"[+0-9](?:[ \t\-.()\[\]{}#/*_~|,\n]{0,4}[0-9])*+")
 _GROUP = re.compile(r"[0-9]+")
 # An id, not a phone: "Post ID: 8841207733", "ad #7025550142", "ref 702 555 0142".
 _ID_CONTEXT = re.compile(
-    r"(?i)\b(?:id|ref|reference|post|posting|ad|listing|order|invoice|ticket|item|case"
+    r"\b(?:id|ref|reference|post|posting|ad|listing|order|invoice|ticket|item|case"
     r"|confirmation|tracking)\s*(?:#|no\.?|num(?:ber)?|id)?\s*[:#=]?\s*\(?\Z"
 )
 # The site's own number in a footer: kept as `site_phone`, it must not link unrelated ads.
 _SITE_CONTEXT = re.compile(
-    r"(?i)(?:report\s+abuse|site\s+support|this\s+site|advertise\s+with\s+us|customer\s+"
+    r"(?:report\s+abuse|site\s+support|this\s+site|advertise\s+with\s+us|customer\s+"
     r"(?:service|support)|support\s+line|help\s*desk|advertising)\W{0,12}(?:call\W{0,3})?\Z"
 )
 _CONTEXT_CHARS = 40
