@@ -89,11 +89,20 @@ def test_promote_a_contact(page: Any) -> None:
     _shot(page, "contact")
 
 
-def test_cases_collect_an_ad(page: Any) -> None:
+def test_cases_collect_an_ad_and_export_evidence(page: Any) -> None:
     page.goto("/cases")
     page.fill("input[name=title]", "Vegas phone ring")
     page.click("form[action='/cases'] button[type=submit]")
     page.fill("input[name=ref]", "2")
     page.click("form[action$='/items'] button[type=submit]")
-    assert page.locator("#case-items tbody tr").count() == 1
+    page.goto("/ads/1")
+    page.fill("#file-in-case input[name=note]", "same phone as ad 2")
+    page.click("#file-in-case button[type=submit]")
+    page.wait_for_url("**/ads/1")
+    page.goto("/cases")
+    page.click("#cases a")
+    assert page.locator("#case-items tbody tr").count() == 2
     _shot(page, "case")
+    with page.expect_download() as download:
+        page.click("#evidence-link")
+    assert download.value.suggested_filename.endswith("-evidence.zip")

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from threadline.settings import Settings
 from threadline.store import Database
+from threadline.store.cases import Case, visible_cases
 from threadline.web.auth import Role, User, audit, require
 from threadline.web.deps import get_db, get_templates
 
@@ -36,3 +37,14 @@ def render(
 def viewed(request: Request, object_type: str, object_id: str, **detail: Any) -> None:
     """Audit one view of personal data (fails closed: no audit row, no page)."""
     audit(request, f"console.view.{object_type}", object_type, object_id, "ok", detail)
+
+
+INVESTIGATORS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.ANALYST})
+
+
+def cases_for(db: Database, user: User) -> list[Case]:
+    """The cases a user may file into (none for roles that cannot open cases)."""
+    if user.role not in INVESTIGATORS:
+        return []
+    with db.transaction() as connection:
+        return visible_cases(connection, user.name)

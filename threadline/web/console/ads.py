@@ -7,7 +7,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from threadline.errors import NotFoundError
 from threadline.store import BlobStore
-from threadline.web.console._common import Db, Reader, Templates, render, settings_of, viewed
+from threadline.web.console._common import (
+    Db,
+    Reader,
+    Templates,
+    cases_for,
+    render,
+    settings_of,
+    viewed,
+)
 from threadline.web.console._pages import ad_page
 
 router = APIRouter()
@@ -15,11 +23,12 @@ _HEX = frozenset("0123456789abcdef")
 
 
 @router.get("/ads/{ad_id}", response_class=HTMLResponse)
-def ad(request: Request, db: Db, templates: Templates, _user: Reader, ad_id: int) -> HTMLResponse:
+def ad(request: Request, db: Db, templates: Templates, user: Reader, ad_id: int) -> HTMLResponse:
     """One ad, explained."""
     with db.transaction() as connection:
         context = ad_page(connection, ad_id)
     viewed(request, "ad", str(ad_id))
+    context["cases"] = cases_for(db, user)
     return render(request, templates, "ad.html", context)
 
 

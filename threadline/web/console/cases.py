@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from threadline.report import build_evidence
 from threadline.store.cases import add_item, create_case, get_case, share_case, visible_cases
-from threadline.web.console._common import Db, Investigator, Templates, render
+from threadline.web.console._common import Db, Investigator, Templates, render, settings_of
 
 router = APIRouter(prefix="/cases")
 
@@ -29,6 +33,20 @@ def new_case(db: Db, user: Investigator, title: Annotated[str, Form()]) -> Redir
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
+@router.post("/file")
+def file_from_page(
+    db: Db,
+    user: Investigator,
+    case: Annotated[int, Form()],
+    kind: Annotated[str, Form()],
+    ref: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=4000)] = "",
+    back: Annotated[str, Form(max_length=300)] = "",
+) -> RedirectResponse:
+    """File the ad, network or contact a page shows in the chosen case; back to that page."""
+    return file_item(db, user, case, kind, ref, note, back)
+
+
 @router.get("/{case_id}", response_class=HTMLResponse)
 def case_page(
     request: Request, db: Db, templates: Templates, user: Investigator, case_id: int
@@ -47,11 +65,14 @@ def file_item(
     kind: Annotated[str, Form()],
     ref: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=4000)] = "",
+    back: Annotated[str, Form(max_length=300)] = "",
 ) -> RedirectResponse:
-    """File an ad, network, contact or note in a case."""
+    """File an ad, network, contact or note in a case; back to the page it was filed from."""
     with db.transaction() as connection:
         add_item(connection, case_id, user.name, kind, ref, note)
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    local = back.startswith("/") and not back.startswith("//") and "\\" not in back
+    target = back if local else f"/cases/{case_id}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/{case_id}/share")
@@ -62,3 +83,18 @@ def share(
     with db.transaction() as connection:
         share_case(connection, case_id, user.name, with_user.strip())
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.get("/{case_id}/evidence.zip")
+async def evidence(request: Request, db: Db, user: Investigator, case_id: int) -> Response:
+    """The case's evidence package (zip with manifest, custody log, verify.py); audited."""
+    data = await run_in_threadpool(_package, request, db, case_id, user.name)
+    headers = {"content-disposition": f'attachment; filename="case-{case_id}-evidence.zip"'}
+    return Response(data, media_type="application/zip", headers=headers)
+
+
+def _package(request: Request, db: Db, case_id: int, user: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="threadline-evidence-") as folder:
+        out = Path(folder) / "evidence.zip"
+        build_evidence(db, settings_of(request), case_id, user, out)
+        return out.read_bytes()

@@ -14,6 +14,7 @@ from threadline.web.console._common import (
     Db,
     Investigator,
     Templates,
+    cases_for,
     render,
     settings_of,
     viewed,
@@ -46,7 +47,7 @@ def contact(
     config = InterceptConfig.from_settings(settings_of(request))
     with db.transaction() as connection:
         report = contact_report(connection, config, contact_id, user.name, now_utc())
-    context = {"report": report.content, "sha256": report.sha256}
+    context = {"report": report.content, "sha256": report.sha256, "cases": cases_for(db, user)}
     return render(request, templates, "contact.html", context)
 
 
