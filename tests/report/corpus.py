@@ -54,12 +54,16 @@ def seed(database: Database, blobs: BlobStore) -> Seeded:
     """Store the three ads, their analysis and the network; return their row ids."""
     image = png()
     digest = blobs.put(image)
+    # a3's default image has no SHA-256, so nothing joins it to the others.
+    shown = (ImageRef(url="https://classifieds.example/img/1.png", sha256=digest),)
+    first = "Fresh 17yo. Text 702-555-0142, ana@example.com, kik: ana_x"
     batch = [
-        an_ad("a1", title="Fresh girl", body="Fresh 17yo. Text 702-555-0142, ana@example.com, kik: ana_x",
-              images=(ImageRef(url="https://classifieds.example/img/1.png", sha256=digest),)),
+        an_ad("a1", title="Fresh girl", body=first, images=shown),
         an_ad("a2", title="Sweet", body="No law enforcement. Call 702-555-0142", images=()),
-        an_ad("a3", title="Relax", body="Call 312-555-0199", city="Chicago", region="IL", images=()),
-    ]  # fmt: skip
+        an_ad(
+            "a3", title="Relax", body="Call 312-555-0199", city="Chicago", region="IL", images=()
+        ),
+    ]
     with database.transaction() as connection:
         register_images(connection, {digest: len(image)})
         save_ads(connection, ensure_source(connection, "corpus"), batch)

@@ -47,6 +47,9 @@ def test_bad_rules_files_are_explained(tmp_path: Path, text: str, problems: list
     assert check(path) == problems
 
 
+NO_LAW = ("trust.no_law", "restricted.no_limits")
+
+
 def _extraction(score: float, juvenile: bool = False, codes: tuple[str, ...] = ()) -> Extraction:
     findings = tuple(
         Finding(f"indicator:{c.split('.')[0]}", c, 5 * i, 5 * i + 4, "word", "t@1")
@@ -68,8 +71,8 @@ def _extraction(score: float, juvenile: bool = False, codes: tuple[str, ...] = (
          ("juvenile-network",)),
         (Facts(_extraction(0.0), NetworkFacts(1, 5, False, 1.0), ()), "review", 1.0,
          ("known-network",)),
-        (Facts(_extraction(2.5, codes=("trust.no_law", "restricted.no_limits")), NetworkFacts(), ()),
-         "review", 3.5, ("no-law-enforcement",)),
+        (Facts(_extraction(2.5, codes=NO_LAW), NetworkFacts(), ()), "review", 3.5,
+         ("no-law-enforcement",)),
     ],
 )  # fmt: skip
 def test_decisions_follow_the_rules(

@@ -29,13 +29,14 @@ AD = {"id": "p-1", "title": "Fresh girl", "body": "Fresh 17yo. Text 702-555-0142
 
 
 @pytest.fixture
-def api(settings: Settings, database: Database) -> Iterator[tuple[TestClient, str]]:
+def api(settings: Settings, database: Database) -> tuple[TestClient, str]:
     """A client, and the API key of the platform `listings`."""
     with database.transaction() as connection:
         _, key = create_platform(connection, "listings", "admin")
     add_to_watchlist(database, Screener.from_settings(settings), "phone", "7025550142", "", "inv")
-    app = create_app(settings.model_copy(update={"api_docs": True}), database)
-    yield TestClient(app), key
+    quiet = {"api_docs": True, "intercept_sender": False}  # no background sender thread
+    app = create_app(settings.model_copy(update=quiet), database)
+    return TestClient(app), key
 
 
 def _auth(key: str) -> dict[str, str]:

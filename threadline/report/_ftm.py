@@ -17,13 +17,18 @@ LEAD_NOTE = "A lead for a trained person to review, not a finding of fact."
 
 
 def ftm_entities(items: Iterable[ExportAd]) -> Iterator[dict[str, Any]]:
-    """Entities for the ads, one Person per network (or per unlinked ad with identifiers)."""
-    seen: set[str] = set()
+    """Entities for the ads, one Person per network (or per unlinked ad with identifiers);
+    an entity met again (a network's Person, a shared Address) is merged, not repeated."""
+    merged: dict[str, Any] = {}
     for item in items:
         for entity in _entities(item):
-            if entity["id"] not in seen:
-                seen.add(entity["id"])
-                yield entity
+            proxy = model.get_proxy(entity)
+            if entity["id"] in merged:
+                merged[entity["id"]].merge(proxy)
+            else:
+                merged[entity["id"]] = proxy
+    for proxy in merged.values():
+        yield dict(proxy.to_dict())
 
 
 def validate_entity(entity: dict[str, Any]) -> list[str]:
@@ -55,11 +60,10 @@ def _entities(item: ExportAd) -> list[dict[str, Any]]:
     address = _address(item)
     if address is not None:
         entities.append(address)
-    person = _person(item, address)
+    person = _person(item, address, document["id"])
     if person is not None:
         entities.append(person)
-        entities.extend(_accounts(item, person["id"]))
-        document["properties"]["mentionedEntities"] = [person["id"]]
+        entities.extend(_accounts(item, person["id"], document["id"]))
     if item.level != "low" or item.juvenile:
         entities.append(_note(item, document["id"]))
     return entities
@@ -99,7 +103,7 @@ def _address(item: ExportAd) -> dict[str, Any] | None:
     return dict(proxy.to_dict())
 
 
-def _person(item: ExportAd, address: dict[str, Any] | None) -> dict[str, Any] | None:
+def _person(item: ExportAd, address: dict[str, Any] | None, document: str) -> dict[str, Any] | None:
     if item.network is None and not item.identifiers:
         return None
     key = f"network:{item.network}" if item.network else f"ad:{item.source}:{item.ad.id}"
@@ -109,12 +113,13 @@ def _person(item: ExportAd, address: dict[str, Any] | None) -> dict[str, Any] | 
     proxy.add("phone", [v for k, v in item.identifiers if k == "phone"])
     proxy.add("email", [v for k, v in item.identifiers if k == "email"])
     proxy.add("description", LEAD_NOTE)
+    proxy.add("proof", document)  # the ads that show these identifiers
     if address is not None:
         proxy.add("addressEntity", address["id"])
     return dict(proxy.to_dict())
 
 
-def _accounts(item: ExportAd, owner: str) -> list[dict[str, Any]]:
+def _accounts(item: ExportAd, owner: str, document: str) -> list[dict[str, Any]]:
     accounts = []
     for kind, value in item.identifiers:
         if kind != "handle":
@@ -124,6 +129,7 @@ def _accounts(item: ExportAd, owner: str) -> list[dict[str, Any]]:
         proxy.add("service", service)
         proxy.add("username", handle or value)
         proxy.add("owner", owner)
+        proxy.add("proof", document)
         accounts.append(dict(proxy.to_dict()))
     return accounts
 
