@@ -18,7 +18,14 @@ from threadline.cli._common import (
     show_progress,
     write_json_line,
 )
-from threadline.link import LinkResult, LinkState, hash_image, link_ads
+from threadline.link import (
+    LinkResult,
+    LinkState,
+    city_flows,
+    hash_image,
+    link_ads,
+    network_movements,
+)
 from threadline.model import AdEvidence, ad_from_record
 
 Extractor = Callable[[dict[str, Any], str], dict[str, Any]]
@@ -95,10 +102,30 @@ def read_evidence(ctx: click.Context, input_path: str) -> Iterator[AdEvidence]:
             yield evidence_from_record(record, extract, region)
 
 
-def summary_record(result: LinkResult) -> dict[str, Any]:
-    """The network table, templates and set-aside evidence as one JSON object."""
+def _movement(state: LinkState) -> dict[str, Any]:
+    movements = network_movements(state)
+    return {
+        "circuits": [
+            {
+                "network": m.key.partition(":")[2],
+                "cities": list(c.cities),
+                "start": c.start.isoformat(),
+                "end": c.end.isoformat(),
+            }
+            for m in movements
+            for c in m.circuits
+        ],
+        "flows": [
+            {"from": f.source, "to": f.target, "moves": f.moves} for f in city_flows(movements)
+        ],
+    }
+
+
+def summary_record(result: LinkResult, state: LinkState) -> dict[str, Any]:
+    """The network table, templates, set-aside evidence and movement as one JSON object."""
     return {
         "summary": {
+            **_movement(state),
             "networks": [n.to_record() for n in result.networks],
             "templates": [
                 {
@@ -129,7 +156,8 @@ def summary_record(result: LinkResult) -> dict[str, Any]:
     flag_value="-",
     default=None,
     metavar="[PATH]",
-    help='Add the network table: alone, as a final {"summary": …} line of the output; '
+    help="Add the network table (with templates, set-aside identifiers and why, circuits "
+    'and city-to-city flows): alone, as a final {"summary": …} line of the output; '
     "with PATH, as that object written to PATH.",
 )
 @click.option(
@@ -165,9 +193,9 @@ def link(
             via = [v.label() for v in member.via]
             write_json_line(out, {"id": item.ad_id, "network": member.network_id, "via": via})
         if summary_path == "-":
-            write_json_line(out, summary_record(result))
+            write_json_line(out, summary_record(result, state))
     if summary_path not in (None, "-"):
         with open_output(str(summary_path)) as out:
-            write_json_line(out, summary_record(result))
+            write_json_line(out, summary_record(result, state))
     if state_path is not None:
         state.save(state_path)
