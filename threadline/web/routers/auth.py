@@ -19,6 +19,7 @@ from threadline.store.sessions import (
     revoke,
     session_stage,
     set_stage,
+    token_hash,
 )
 from threadline.web.auth import (
     SESSION_COOKIE,
@@ -85,6 +86,9 @@ def _login(
 ) -> tuple[str, str] | None:
     """The new session's token and the page to go to, or None when the login failed."""
     now, ip = sec.now(), client_ip(request)
+    earlier = request.cookies.get(SESSION_COOKIE)
+    if earlier:  # a new login replaces whatever session this browser had
+        revoke(connection, token_hash(earlier), now)
     result = accounts.authenticate(
         connection, name, password, hasher=sec.hasher, now=now, source_ip=ip
     )
