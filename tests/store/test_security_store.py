@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -15,7 +16,14 @@ from sqlalchemy import Connection, func, select, text
 
 from threadline.errors import InputError, NotFoundError
 from threadline.settings import Settings
-from threadline.store import AuditEvent, Database, FieldCipher, append_audit, verify_chain
+from threadline.store import (
+    AuditEvent,
+    Database,
+    DecryptionError,
+    FieldCipher,
+    append_audit,
+    verify_chain,
+)
 from threadline.store.accounts import Role, begin_enrolment, create_user
 from threadline.store.passwords import PasswordHasherPolicy
 from threadline.store.retention import (
@@ -217,3 +225,12 @@ def test_every_sealed_column_in_the_schema_is_registered_for_rotation() -> None:
     }
     registered = {(c.table, c.value_column) for c in ENCRYPTED_COLUMNS}
     assert sealed == registered
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(token=st.text(max_size=120) | st.from_regex(r"tl1\.[a-z0-9]{1,4}\.[A-Za-z0-9_-]{0,80}"))
+def test_reading_any_token_raises_only_decryption_error(token: str) -> None:
+    cipher = FieldCipher.from_spec(f"new:{NEW},old:{OLD}", b"s")
+    for call in (lambda: cipher.decrypt(token, "ctx"), lambda: cipher.needs_rotation(token)):
+        with contextlib.suppress(DecryptionError):
+            call()

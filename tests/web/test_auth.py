@@ -7,6 +7,9 @@ from datetime import timedelta
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from tests.web.accounts import (
@@ -27,6 +30,7 @@ from threadline.store.tables import audit_head, audit_log
 from threadline.store.tables_security import sessions, users
 from threadline.store.totp import code_at
 from threadline.web.auth import Security, require
+from threadline.web.middleware import _has_cookie
 
 WRONG = {"name": "alice", "password": "not the password at all", "acknowledge": "true"}
 
@@ -385,3 +389,22 @@ def _add_probe(app: FastAPI) -> None:
 def test_session_limits_follow_the_settings(settings: Settings) -> None:
     limits = Security.from_settings(settings).limits
     assert (limits.idle, limits.absolute) == (timedelta(minutes=30), timedelta(hours=12))
+
+
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cookie=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=200))
+def test_any_session_cookie_value_is_just_not_logged_in(
+    settings: Settings, sqlite_db: Database, cookie: str
+) -> None:
+    client = TestClient(_app(settings, sqlite_db))
+    client.cookies.set("tl_session", cookie.replace(";", "").replace('"', "") or "x")
+    response = client.get("/", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/login")
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(header=st.binary(max_size=300))
+def test_the_cookie_scan_of_the_middleware_never_raises(header: bytes) -> None:
+    assert _has_cookie({"headers": [(b"cookie", header)]}, "tl_csrf") in (True, False)
