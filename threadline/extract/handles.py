@@ -28,11 +28,6 @@ SERVICES = (
 )
 
 
-def _host_start(first: str) -> str:
-    """A host starts after a non-word character, `www.` or `://`, checked in Python."""
-    return ""
-
-
 _HANDLE = r"@?(?P<handle>[a-z0-9_](?:[a-z0-9_.-]{0,30}[a-z0-9_])?)(?![a-z0-9_@])"
 # Profile links name the service by their host.
 _LINK_HOSTS = {
@@ -66,8 +61,9 @@ _SERVICE_BY_LABEL = {
 }
 # Labels clear enough to stand before a handle with only a space ("KIK ana", "👻 ana").
 _BARE_LABELS = ("kik", "👻", "snapchat", "instagram", "telegram", "wechat")
-# Patterns run on the lower-cased text and begin with a literal, so `re` skips quickly.
-_LINK = re.compile(trie_pattern(sorted(_LINK_HOSTS), start=_host_start) + "/" + _HANDLE)
+# Patterns run on the lower-cased text. Links begin with a literal, so `re` skips quickly;
+# that a host starts after `://`, `www.` or a non-word character is checked in Python.
+_LINK = re.compile(trie_pattern(sorted(_LINK_HOSTS)) + "/" + _HANDLE)
 # The label pattern matches with the character before the label (text searched with a space
 # in front), so `re` enters it only at word starts; clear labels may stand before a space.
 _LABELLED = re.compile(
