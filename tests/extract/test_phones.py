@@ -38,6 +38,10 @@ N = "+17025550142"
         ("seven oh two five five five zero one four two", [N]),
         ("seven zero two five five five oh one four two", [N]),
         ("Seven Oh Two Five Five Five Zero One Four Two", [N]),
+        ("seven oh two five five five zero one ate ate", ["+17025550188"]),  # `ate` for 8
+        ("seven o two five five five o one four two", [N]),  # `o` for 0
+        ("sevn zeero two fiv fiv fiv zero one for two", []),  # `for` is not a number word
+        ("sevn zeero two fiv fiv fiv zero one fuor two", [N]),  # misspelled words
         ("siete cero dos cinco cinco cinco cero uno cuatro dos", [N]),
         ("cinco cinco cinco: siete cero dos cinco cinco cinco cero uno cuatro dos", [N]),
         # mixed words and digits
