@@ -7,7 +7,6 @@ import random
 from dataclasses import dataclass, field
 from functools import cache
 
-from threadline.errors import InputError
 from threadline.synth import _lexicon as lex
 from threadline.synth._places import CITIES, STATE_AREA_CODES, City
 from threadline.synth._rng import seeded
@@ -56,18 +55,26 @@ class Network:
 
 
 class PhoneBook:
-    """Hands out unused numbers in NNN-555-01XX, preferring the home city's area codes."""
+    """Hands out unused numbers in NNN-555-01XX, preferring the home city's area codes.
+
+    The fictional range holds numbers for about 200,000 ads. Past that the book starts over,
+    so later networks may share a phone with earlier ones: such corpora serve speed and
+    memory benchmarks, not the quality floors (docs/truth.md says so).
+    """
 
     def __init__(self) -> None:
         self._used: dict[int, int] = {}
+        self.wrapped = 0
 
     def take(self, city: City, rng: random.Random) -> str:
-        """A fresh E.164 number for a network based in `city`."""
+        """A fresh E.164 number for a network based in `city` (reused once all are issued)."""
         for codes in (city.area_codes, STATE_AREA_CODES[city.region], _all_codes()):
             code = self._free_code(codes, rng)
             if code is not None:
                 return self._issue(code)
-        raise InputError("too many ads: about 200,000 fit the fictional 555-01XX numbers")
+        self._used.clear()
+        self.wrapped += 1
+        return self.take(city, rng)
 
     def _free_code(self, codes: tuple[int, ...], rng: random.Random) -> int | None:
         """An area code among `codes` with numbers left, or None."""
