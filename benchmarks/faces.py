@@ -7,6 +7,7 @@ Pinned to one CPU core (faiss and dlib single-threaded), it prints:
   each, spread like real dlib encodings): median ms per query for exact search and for the
   approximate index `FaceIndex` uses above its exact limit, and that index's recall@10
   against exact search;
+- same- and different-person distances on the test photos and altered copies (calibration);
 - the process's peak RSS.
 Each figure is the median of --runs repetitions.
 """
@@ -14,6 +15,7 @@ Each figure is the median of --runs repetitions.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import statistics
@@ -24,8 +26,9 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from PIL import Image, ImageOps
 
-from threadline.faces import FaceIndex, FaceModel, decode_image, load_model
+from threadline.faces import FaceIndex, FaceModel, decode_image, load_model, scan_image
 
 PHOTOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 
@@ -70,6 +73,76 @@ def encoding_rates(model: FaceModel, runs: int) -> dict[str, float]:
         "photos_wall": len(photos) / whole[0],
         "photos_cpu": len(photos) / whole[1],
     }
+
+
+# Who is in each probe, face by face (left to right); None: not in the gallery.
+PROBE_PERSONS = {
+    "obama3.jpg": ["obama"],
+    "obama-240p.jpg": ["obama"],
+    "obama_partial_face.jpg": ["obama"],
+    "two_people.jpg": ["obama", "biden"],
+    "lin-manuel-miranda.png": [None],
+}
+
+
+def labelled_faces(model: FaceModel) -> list[tuple[str | None, str, np.ndarray]]:
+    """(person, label, encoding) for every gallery and probe face, and altered gallery copies."""
+    faces = []
+    for photo in sorted((PHOTOS / "gallery").glob("*/*")):
+        data = photo.read_bytes()
+        for name, variant in [("", data), *altered(data)]:
+            scan = scan_image(model, variant)
+            faces.append(
+                (
+                    photo.parent.name,
+                    f"{photo.parent.name}/{photo.name}{name}",
+                    scan.faces[0].encoding,
+                )
+            )
+    for probe, persons in PROBE_PERSONS.items():
+        scan = scan_image(model, (PHOTOS / "probes" / probe).read_bytes())
+        for face, person in zip(scan.faces, persons, strict=True):
+            faces.append((person, f"probes/{probe}#{face.number}", face.encoding))
+    return faces
+
+
+def altered(data: bytes) -> list[tuple[str, bytes]]:
+    """Half-size, JPEG quality 30 and mirrored copies of a photo."""
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    copies = [
+        (" half", image.resize((image.width // 2, image.height // 2)), "PNG", {}),
+        (" q30", image, "JPEG", {"quality": 30}),
+        (" mirror", ImageOps.mirror(image), "PNG", {}),
+    ]
+    out = []
+    for name, picture, fmt, options in copies:
+        buffer = io.BytesIO()
+        picture.save(buffer, fmt, **options)
+        out.append((name, buffer.getvalue()))
+    return out
+
+
+def calibration(model: FaceModel) -> None:
+    """Print same- and different-person distance ranges and where the bands put them."""
+    faces = labelled_faces(model)
+    same, different = [], []
+    for i, (person_a, label_a, a) in enumerate(faces):
+        for person_b, label_b, b in faces[i + 1 :]:
+            if label_a.split(" ")[0] == label_b.split(" ")[0]:
+                continue  # a photo and its own altered copy: not an independent pair
+            distance = float(np.linalg.norm(a - b))
+            known = person_a is not None and person_a == person_b
+            (same if known else different).append(distance)
+    print(f"calibration on {len(faces)} faces (test photos and altered gallery copies):")
+    print(f"  same person: {len(same)} pairs, {min(same):.3f} to {max(same):.3f}")
+    print(
+        f"  different people: {len(different)} pairs, {min(different):.3f} to {max(different):.3f}"
+    )
+    for low, high, band in ((0.0, 0.45, "strong"), (0.45, 0.55, "moderate"), (0.55, 0.6, "weak")):
+        s = sum(low < d <= high or (low == 0 and d == 0) for d in same)
+        d = sum(low < x <= high for x in different)
+        print(f"  band {band} ({low}-{high}]: {s} same-person, {d} different-person pairs")
+    print(f"  above threshold 0.6: {sum(d > 0.6 for d in same)} same-person pairs")
 
 
 def synthetic(n: int, seed: int) -> np.ndarray:
@@ -129,6 +202,7 @@ def main() -> None:
     parser.add_argument("--gallery", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-calibration", action="store_true")
     args = parser.parse_args()
     pin_to_one_core()
     model = load_model()
@@ -142,6 +216,8 @@ def main() -> None:
         f"detect+encode: {rates['photos_wall']:.2f} photos/s wall, {rates['photos_cpu']:.2f} per "
         f"CPU second ({rates['photos']:.0f} photos, downscaled to at most 1600 px)"
     )
+    if not args.skip_calibration:
+        calibration(model)
     figures = search_figures(args.gallery, args.queries, args.runs)
     exact, approximate = figures.exact_ms, figures.approximate_ms
     print(f"search top-10 over {args.gallery:,} synthetic 128-d vectors, {args.queries} queries:")
