@@ -13,8 +13,10 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests.builders import an_ad
+from tests.web.accounts import Clock, logged_in
 from threadline.settings import Settings
 from threadline.store import Database, ensure_source, save_ads
+from threadline.store.accounts import Role
 from threadline.web import create_app
 
 
@@ -33,7 +35,7 @@ def test_healthz_is_503_without_a_schema(settings: Settings, tmp_path: Path) -> 
 def test_home_page_shows_corpus_counts(settings: Settings, database: Database) -> None:
     with database.transaction() as connection:
         save_ads(connection, ensure_source(connection, "corpus"), [an_ad("a"), an_ad("b")])
-    page = TestClient(create_app(settings, database)).get("/")
+    page = logged_in(settings, database, Role.ANALYST, Clock()).get("/")
     assert page.status_code == 200
     assert '<dd id="count-ads">2</dd>' in page.text
     assert '<dd id="count-sources">1</dd>' in page.text
