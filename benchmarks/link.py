@@ -137,12 +137,14 @@ def one(n: int, placements: int) -> dict[str, float]:
     linked_cpu = time.process_time() - cpu
     result = link_ads([], state, max_templates=0)
     total = time.perf_counter() - start
-    latencies = []
+    latencies, cpu = [], []
     for item in later:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.thread_time()
         place_ad(item, state)
+        cpu.append((time.thread_time() - begin_cpu) * 1000)
         latencies.append((time.perf_counter() - begin) * 1000)
     latencies.sort()
+    cpu.sort()
     return {
         "ads": n,
         "link_s": round(linked, 2),
@@ -156,6 +158,8 @@ def one(n: int, placements: int) -> dict[str, float]:
         "rss_peak_mb": round(_rss_mb()),
         "place_median_ms": round(statistics.median(latencies), 2),
         "place_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2),
+        "place_cpu_median_ms": round(statistics.median(cpu), 2),
+        "place_cpu_p99_ms": round(cpu[int(len(cpu) * 0.99) - 1], 2),
     }
 
 

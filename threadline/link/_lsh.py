@@ -1,4 +1,9 @@
-"""Banded LSH over MinHash signatures, kept as sorted numpy arrays (a main run and a delta)."""
+"""Banded LSH over MinHash signatures, kept as sorted numpy arrays (a main run and a delta).
+
+Every band key is salted with its band number and all bands live in one sorted array, so a
+lookup is one `searchsorted` for all bands of all queries: numpy's per-call cost, not the
+index size, is what a single new ad pays.
+"""
 
 from __future__ import annotations
 
@@ -12,60 +17,53 @@ ROWS = PERMUTATIONS // BANDS  # 16 bands of 4 rows: candidates from Jaccard ~0.5
 THRESHOLD = 0.5  # estimated Jaccard a candidate pair needs to count as one template
 BUCKET_CAP = 8  # members compared per bucket; a bucket of one template needs only a few
 _MAX_DELTA = 4096  # small runs are re-sorted per insert; past this they fold into the main run
+_SALT = np.random.default_rng(16).integers(0, 2**63, BANDS, dtype=np.uint64)
 
 Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]
 
 
 def band_keys(sigs: NDArray[np.uint32]) -> NDArray[np.uint64]:
-    """One 64-bit key per band per signature, shape (n, BANDS)."""
+    """One 64-bit key per band per signature, salted by band, shape (n, BANDS)."""
     rows = sigs.reshape(len(sigs), BANDS, ROWS).astype(np.uint64)
     keys = np.zeros((len(sigs), BANDS), np.uint64)
     with np.errstate(over="ignore"):
         for r in range(ROWS):
             keys = keys * np.uint64(0x100000001B3) + rows[:, :, r] + np.uint64(r + 1)
-    return keys
+    return keys ^ _SALT[None, :]
 
 
 class _Run:
-    """Band keys sorted per band, with the document id beside each key."""
+    """Band keys of all bands in one sorted array, with the document id beside each key."""
 
     def __init__(self) -> None:
-        self.keys = np.empty((BANDS, 0), np.uint64)
-        self.ids = np.empty((BANDS, 0), np.int64)
+        self.keys = np.empty(0, np.uint64)
+        self.ids = np.empty(0, np.int64)
 
     def __len__(self) -> int:
-        return int(self.keys.shape[1])
+        return len(self.keys) // BANDS
 
     def extend(self, keys: NDArray[np.uint64], ids: NDArray[np.int64]) -> None:
         """Add (n, BANDS) keys and re-sort; stable, so equal keys stay in insertion order."""
-        all_keys = np.concatenate([self.keys, keys.T], axis=1)
-        all_ids = np.concatenate([self.ids, np.broadcast_to(ids, (BANDS, len(ids)))], axis=1)
-        order = np.argsort(all_keys, axis=1, kind="stable")
-        self.keys = np.take_along_axis(all_keys, order, axis=1)
-        self.ids = np.take_along_axis(all_ids, order, axis=1)
+        all_keys = np.concatenate([self.keys, keys.ravel()])
+        all_ids = np.concatenate([self.ids, np.repeat(ids, BANDS)])
+        order = np.argsort(all_keys, kind="stable")
+        self.keys, self.ids = all_keys[order], all_ids[order]
 
     def merge(self, other: _Run) -> None:
         """Fold another run in; its entries go after equal keys already here (arrival order)."""
-        keys, ids = [], []
-        for band in range(BANDS):
-            at = np.searchsorted(self.keys[band], other.keys[band], "right")
-            keys.append(np.insert(self.keys[band], at, other.keys[band]))
-            ids.append(np.insert(self.ids[band], at, other.ids[band]))
-        self.keys, self.ids = np.stack(keys), np.stack(ids)
+        at = np.searchsorted(self.keys, other.keys, "right")
+        self.keys = np.insert(self.keys, at, other.keys)
+        self.ids = np.insert(self.ids, at, other.ids)
 
     def lookup(self, keys: NDArray[np.uint64]) -> Pairs:
         """(query row, member id) for up to BUCKET_CAP members of each matching bucket."""
-        rows: list[NDArray[np.int64]] = []
-        members: list[NDArray[np.int64]] = []
-        for band in range(BANDS):
-            left = np.searchsorted(self.keys[band], keys[:, band], "left")
-            right = np.searchsorted(self.keys[band], keys[:, band], "right")
-            count = np.minimum(right - left, BUCKET_CAP)
-            starts = np.repeat(left - (np.cumsum(count) - count), count)
-            picks = starts + np.arange(int(count.sum()))
-            rows.append(np.repeat(np.arange(len(keys), dtype=np.int64), count))
-            members.append(self.ids[band][picks])
-        return np.concatenate(rows), np.concatenate(members)
+        flat = keys.ravel()
+        left = np.searchsorted(self.keys, flat, "left")
+        count = np.minimum(np.searchsorted(self.keys, flat, "right") - left, BUCKET_CAP)
+        starts = np.repeat(left - (np.cumsum(count) - count), count)
+        members = self.ids[starts + np.arange(int(count.sum()))]
+        rows = np.repeat(np.arange(len(keys), dtype=np.int64), BANDS)
+        return np.repeat(rows, count), members
 
 
 class BandIndex:
@@ -80,9 +78,9 @@ class BandIndex:
 
     def candidates(self, keys: NDArray[np.uint64]) -> Pairs:
         """(query row, indexed id) pairs that share at least one band, without repeats."""
-        parts = [self._main.lookup(keys), self._delta.lookup(keys)]
+        main, delta = self._main.lookup(keys), self._delta.lookup(keys)
         return _unique_pairs(
-            np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+            np.concatenate([main[0], delta[0]]), np.concatenate([main[1], delta[1]])
         )
 
     def insert(self, keys: NDArray[np.uint64], ids: NDArray[np.int64]) -> None:
@@ -108,18 +106,18 @@ class BandIndex:
 
 def within(keys: NDArray[np.uint64]) -> Pairs:
     """Row pairs of one batch that share a band: each row with its bucket's head and previous."""
-    firsts: list[NDArray[np.int64]] = [np.empty(0, np.int64)]
-    seconds: list[NDArray[np.int64]] = [np.empty(0, np.int64)]
-    for band in range(BANDS if len(keys) > 1 else 0):
-        order = np.argsort(keys[:, band], kind="stable")
-        ordered = keys[order, band]
-        same = ordered[1:] == ordered[:-1]
-        starts = np.flatnonzero(np.concatenate(([True], ~same)))
-        heads = order[starts[np.cumsum(np.concatenate(([True], ~same))) - 1]]
-        later = np.flatnonzero(same) + 1
-        firsts += [order[later], order[later]]
-        seconds += [order[later - 1], heads[later]]
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    if len(keys) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(len(keys), dtype=np.int64), BANDS)
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    same = ordered[1:] == ordered[:-1]
+    is_start = np.concatenate(([True], ~same))
+    heads = order[np.flatnonzero(is_start)[np.cumsum(is_start) - 1]]
+    later = np.flatnonzero(same) + 1
+    first = rows[np.concatenate([order[later], order[later]])]
+    second = rows[np.concatenate([order[later - 1], heads[later]])]
     keep = first != second
     return _unique_pairs(first[keep], second[keep])
 
