@@ -16,7 +16,7 @@ from threadline.faces._model import DIMENSIONS, Encoding
 
 DEFAULT_THRESHOLD = 0.6
 # Distance bands, read as "how strong a lead". Same-person pairs of the test photos (other
-# photos, resized, recompressed, mirrored) all fell at or below 0.44 and every
+# photos, resized, recompressed, mirrored) fell between 0.06 and 0.444 and every
 # different-person pair at or above 0.70; dlib calibrated 0.6 on LFW (99.38%), and its
 # errors cluster just under it, hence a weak band from 0.55.
 BANDS: tuple[tuple[float, str], ...] = ((0.45, "strong"), (0.55, "moderate"))
