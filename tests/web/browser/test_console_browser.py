@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.web.browser.conftest import ARTIFACTS
+from threadline.intercept import SHIPPED_SCRIPTS
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +107,22 @@ def test_cases_collect_an_ad_and_export_evidence(page: Any) -> None:
     with page.expect_download() as download:
         page.click("#evidence-link")
     assert download.value.suggested_filename.endswith("-evidence.zip")
+
+
+def test_save_a_search(page: Any) -> None:
+    page.goto("/search?phone=702-555-0142")
+    page.fill("#save-search input[name=name]", "Vegas phone")
+    page.click("#save-search button[type=submit]")
+    page.wait_for_selector("#saved-searches")
+    assert "Vegas phone" in page.inner_text("#saved-searches")
+    _shot(page, "saved")
+
+
+def test_check_a_bot_script_version(page: Any) -> None:
+    text = next(p for p in SHIPPED_SCRIPTS if p.stem == "example-en").read_text(encoding="utf-8")
+    page.goto("/intercept/scripts")
+    page.fill("#script-form textarea[name=script]", text.replace("version: 1\n", "version: 2\n"))
+    page.click("#script-form button[type=submit]")
+    page.wait_for_selector("#script-valid")
+    assert "+version: 2" in page.inner_text("#script-diff")
+    _shot(page, "scripts")

@@ -7,9 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from threadline.intercept import InterceptConfig, contact_report, landscape, load_conversations
+from threadline.intercept import (
+    InterceptConfig,
+    contact_report,
+    landscape,
+    load_conversations,
+)
 from threadline.store import console as repo
-from threadline.store.intercept import promote_contact
+from threadline.store.intercept import list_campaigns, promote_contact
 from threadline.web.console._common import (
     Db,
     Investigator,
@@ -20,6 +25,7 @@ from threadline.web.console._common import (
     viewed,
 )
 from threadline.web.console._pages import ACTIVITY_WINDOW, now_utc
+from threadline.web.console._scripts import check_script
 
 router = APIRouter(prefix="/intercept")
 
@@ -69,3 +75,29 @@ def promote(
 def _by_day(days: dict[str, dict[str, int]]) -> dict[str, list[object]]:
     """Chart data: inbound messages per day."""
     return {"labels": list(days), "values": [v["messages"] for v in days.values()]}
+
+
+@router.get("/scripts", response_class=HTMLResponse)
+def scripts(request: Request, db: Db, templates: Templates, _user: Investigator) -> HTMLResponse:
+    """Campaigns with the script version each runs, and a form to check a new version."""
+    with db.transaction() as connection:
+        campaigns = list_campaigns(connection)
+    return render(request, templates, "scripts.html", {"campaigns": campaigns, "check": None})
+
+
+@router.post("/scripts/check", response_class=HTMLResponse)
+def scripts_check(
+    request: Request,
+    db: Db,
+    templates: Templates,
+    _user: Investigator,
+    campaign: Annotated[int, Form()],
+    script: Annotated[str, Form(max_length=200_000)],
+) -> HTMLResponse:
+    """Validate an uploaded script and diff it against the campaign's active version."""
+    with db.transaction() as connection:
+        campaigns = list_campaigns(connection)
+    current = next((c for c in campaigns if c.id == campaign), None)
+    context = {"campaigns": campaigns, "check": check_script(script, current), "chosen": campaign}
+    context["script"] = script
+    return render(request, templates, "scripts.html", context)
