@@ -1,6 +1,7 @@
 """The intercept SMS decoy bot: reviewed scripts, a pure conversation engine, gateways, stats."""
 
 from threadline.intercept._capture import CAPTURERS, capture
+from threadline.intercept._config import InterceptConfig
 from threadline.intercept._engine import (
     OPT_OUT_WORDS,
     Outbound,
@@ -44,7 +45,6 @@ from threadline.intercept._script import (
     validate_script_file,
 )
 from threadline.intercept._service import (
-    InterceptConfig,
     add_campaign,
     enrich_contacts,
     handle,

@@ -125,8 +125,9 @@ def classify(body: str, script: Script) -> str:
     if is_opt_out(body):
         return "opt_out"
     text = body[:MAX_CLASSIFY_CHARS]
+    matchers = script.matchers()
     for intent in PRIORITY:
-        matcher = script.matcher(intent)
+        matcher = matchers.get(intent)
         if matcher is not None and matcher.search(text):
             return intent
     return "other"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Protocol
 
 import phonenumbers
@@ -32,6 +33,7 @@ class PaidLookup(Protocol):
         ...
 
 
+@lru_cache(maxsize=65536)
 def normalize_phone(raw: str, region: str = "US") -> str:
     """E.164 when the number parses; otherwise the stripped text (short codes, sender ids)."""
     text = raw.strip()[:64]

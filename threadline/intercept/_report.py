@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from threadline.intercept._service import InterceptConfig
+from threadline.intercept._config import InterceptConfig
 from threadline.store import AuditEvent, DecryptionError, append_audit
 from threadline.store import intercept as repo
 

@@ -15,9 +15,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
+
 from threadline.errors import ThreadlineError
+from threadline.intercept._config import InterceptConfig
 from threadline.intercept._gateways import GATEWAYS, OutboundMessage, OutboundRequest, Secrets
-from threadline.intercept._service import InterceptConfig, handle_batch
+from threadline.intercept._service import handle_batch
 from threadline.intercept._types import Intake, Outcome
 from threadline.store import Database
 from threadline.store import intercept as repo
@@ -120,53 +123,50 @@ def send_due(
     now: datetime | None = None,
     limit: int = SEND_BATCH,
 ) -> SendCounts:
-    """Claim due outbox rows (committed), send each, record the result; exactly one claim wins."""
+    """Claim due outbox rows (committed), send each, record the results in one transaction.
+
+    A row is sent only by the sender whose claim holds it; a crash between sending and
+    recording leaves it claimed, and after the lease it goes again with the same idempotency
+    key, so a carrier that honours the key delivers it once.
+    """
     moment = now or datetime.now(UTC)
     with database.transaction() as connection:
-        token = repo.claim_due(connection, moment, limit, LEASE)
+        due = repo.claimed(connection, repo.claim_due(connection, moment, limit, LEASE))
+    results = [_attempt(config, secrets, transport, item) for item in due]
     with database.transaction() as connection:
-        due = repo.claimed(connection, token)
-    totals = [0, 0, 0, 0]
-    for item in due:
-        totals[_send_one(database, config, secrets, transport, item)] += 1
-    return SendCounts(*totals)
+        slots = [
+            _record(connection, item, result) for item, result in zip(due, results, strict=True)
+        ]
+    return SendCounts(*(slots.count(slot) for slot in range(4)))
 
 
-def _send_one(
-    database: Database,
-    config: InterceptConfig,
-    secrets: Secrets,
-    transport: Transport,
-    item: repo.DueMessage,
-) -> int:
+def _attempt(
+    config: InterceptConfig, secrets: Secrets, transport: Transport, item: repo.DueMessage
+) -> tuple[str, str]:
+    """(status to record, detail) for one claimed row; HTTP happens in the transport."""
     if item.opted_out:
-        return _close(database, item, repo.CANCELLED, "opted out", 2)
+        return repo.CANCELLED, "opted out"
     try:
         to = config.cipher.decrypt(item.to_enc, "intercept_contacts.phone")
         message = OutboundMessage(f"outbox-{item.outbox_id}", item.from_number, to, item.body)
         request = GATEWAYS[item.provider].send(message, secrets)
     except (ThreadlineError, KeyError) as exc:
-        return _close(database, item, repo.FAILED, str(exc), 1)
+        return repo.FAILED, str(exc)
     status, detail = transport(request)
     if 200 <= status < 300:
-        return _close(database, item, repo.SENT, "", 0)
-    if status in (0, 429) or status >= 500:
-        return _retry(database, item, f"{status} {detail}"[:500])
-    return _close(database, item, repo.FAILED, f"{status} {detail}"[:500], 1)
+        return repo.SENT, ""
+    transient = status in (0, 429) or status >= 500
+    retry = transient and item.attempts < MAX_ATTEMPTS
+    return (repo.PENDING if retry else repo.FAILED), f"{status} {detail}"[:500]
 
 
-def _close(database: Database, item: repo.DueMessage, status: str, error: str, slot: int) -> int:
-    with database.transaction() as connection:
-        repo.finish(connection, item, status, datetime.now(UTC), error)
-    return slot
-
-
-def _retry(database: Database, item: repo.DueMessage, error: str) -> int:
-    if item.attempts >= MAX_ATTEMPTS:
-        return _close(database, item, repo.FAILED, error, 1)
-    with database.transaction() as connection:
-        repo.release(connection, item, datetime.now(UTC) + RETRY_AFTER, error)
-    return 3
+def _record(connection: Connection, item: repo.DueMessage, result: tuple[str, str]) -> int:
+    status, detail = result
+    if status == repo.PENDING:
+        repo.release(connection, item, datetime.now(UTC) + RETRY_AFTER, detail)
+        return 3
+    repo.finish(connection, item, status, datetime.now(UTC), detail)
+    return {repo.SENT: 0, repo.FAILED: 1, repo.CANCELLED: 2}[status]
 
 
 class Sender:

@@ -114,6 +114,10 @@ class Script(_Strict):
         """The compiled patterns of one intent, or None when it has none."""
         return self._compiled.get(intent)
 
+    def matchers(self) -> dict[str, re.Pattern[str]]:
+        """Every intent's compiled patterns."""
+        return self._compiled
+
     @field_validator("replies")
     @classmethod
     def _reply_keys(

@@ -8,11 +8,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from threadline.errors import InputError, NotFoundError
 from threadline.store.audit import AuditEvent, append_audit
-from threadline.store.tables import ad_identifiers, ads, identifiers
+from threadline.store.tables import UTCDateTime, ad_identifiers, ads, identifiers
 from threadline.store.tables_intercept import (
     intercept_ads,
     intercept_campaigns,
@@ -71,7 +84,8 @@ class DueMessage:
     """A claimed outbox row with what it takes to send it."""
 
     outbox_id: int
-    message_id: int
+    conversation_id: int
+    message_seq: int
     claim_token: str
     provider: str
     body: str
@@ -79,6 +93,59 @@ class DueMessage:
     to_enc: str
     opted_out: bool
     attempts: int
+
+
+# Statements built once: the hot path only binds parameters (SQLAlchemy's cache then skips
+# rebuilding and re-keying a statement per call).
+_camp, _ads, _cont = intercept_campaigns.c, intercept_ads.c, intercept_contacts.c
+_conv, _msg = intercept_conversations.c, intercept_messages.c
+_CAMPAIGN_BY_NUMBER = select(intercept_campaigns).where(_camp.number == bindparam("number"))
+_AD_BEFORE = (
+    select(_ads.id)
+    .where(_ads.campaign_id == bindparam("campaign_id"), _ads.posted_at <= bindparam("at"))
+    .order_by(_ads.posted_at.desc(), _ads.id.desc())
+    .limit(1)
+)
+_FIRST_AD = (
+    select(_ads.id)
+    .where(_ads.campaign_id == bindparam("campaign_id"))
+    .order_by(_ads.posted_at, _ads.id)
+    .limit(1)
+)
+_TOUCH_CONTACT = (
+    update(intercept_contacts)
+    .where(_cont.id == bindparam("_id"))
+    .values(
+        last_seen=bindparam("last_seen"),
+        opted_out_at=func.coalesce(_cont.opted_out_at, bindparam("opted_out_at")),
+    )
+)
+_UPDATE_CONVERSATION = (
+    update(intercept_conversations)
+    .where(_conv.id == bindparam("_id"))
+    .values(
+        state=bindparam("state", type_=JSON),
+        status=bindparam("status"),
+        flags=bindparam("flags", type_=JSON),
+        message_count=bindparam("message_count"),
+        last_message_at=bindparam("last_message_at"),
+        disclosed_at=func.coalesce(
+            _conv.disclosed_at, bindparam("disclosed_at", type_=UTCDateTime)
+        ),
+        deterred_at=func.coalesce(_conv.deterred_at, bindparam("deterred_at", type_=UTCDateTime)),
+    )
+)
+_ADS_WITH_PHONE = (
+    select(ad_identifiers.c.ad_id)
+    .join(identifiers, identifiers.c.id == ad_identifiers.c.identifier_id)
+    .where(identifiers.c.kind == "phone", identifiers.c.value == bindparam("e164"))
+    .distinct()
+    .order_by(ad_identifiers.c.ad_id)
+)
+_FIND_INBOUND = select(_msg.conversation_id, _msg.seq).where(
+    _msg.provider == bindparam("provider"),
+    _msg.provider_message_id == bindparam("provider_message_id"),
+)
 
 
 def add_campaign(connection: Connection, values: dict[str, Any]) -> int:
@@ -99,9 +166,7 @@ def list_campaigns(connection: Connection) -> list[Campaign]:
 
 def campaign_by_number(connection: Connection, number: str) -> Campaign | None:
     """The campaign on a decoy number, if any."""
-    row = connection.execute(
-        select(intercept_campaigns).where(intercept_campaigns.c.number == number)
-    ).first()
+    row = connection.execute(_CAMPAIGN_BY_NUMBER, {"number": number}).first()
     return Campaign(**row._mapping) if row else None
 
 
@@ -123,117 +188,21 @@ def add_decoy_ad(connection: Connection, values: dict[str, Any]) -> int:
 
 def attributed_ad(connection: Connection, campaign_id: int, at: datetime) -> int | None:
     """The campaign's ad posted most recently before `at` (else its first ad)."""
-    ads = intercept_ads.c
-    before = (
-        select(ads.id)
-        .where(ads.campaign_id == campaign_id, ads.posted_at <= at)
-        .order_by(ads.posted_at.desc(), ads.id.desc())
-        .limit(1)
-    )
-    found = connection.execute(before).scalar()
+    found = connection.execute(_AD_BEFORE, {"campaign_id": campaign_id, "at": at}).scalar()
     if found is None:
-        first = select(ads.id).where(ads.campaign_id == campaign_id).order_by(ads.posted_at)
-        found = connection.execute(first.limit(1)).scalar()
+        found = connection.execute(_FIRST_AD, {"campaign_id": campaign_id}).scalar()
     return int(found) if found is not None else None
-
-
-def get_contact(connection: Connection, phone_hash: str) -> ContactRow | None:
-    """The contact with this keyed phone hash, if any."""
-    c = intercept_contacts.c
-    row = connection.execute(
-        select(c.id, c.phone_hash, c.phone_enc, c.opted_out_at, c.promoted_at).where(
-            c.phone_hash == phone_hash
-        )
-    ).first()
-    return ContactRow(*row) if row else None
-
-
-def create_contact(connection: Connection, values: dict[str, Any]) -> ContactRow:
-    """Insert a new contact row and return it."""
-    new_id = connection.execute(
-        insert(intercept_contacts).values(labels=[], **values).returning(intercept_contacts.c.id)
-    ).scalar_one()
-    return ContactRow(int(new_id), values["phone_hash"], values["phone_enc"], None, None)
-
-
-def touch_contact(connection: Connection, contact_id: int, now: datetime, opted_out: bool) -> None:
-    """Record the contact's latest message (and an opt-out)."""
-    values: dict[str, Any] = {"last_seen": now}
-    if opted_out:
-        values["opted_out_at"] = now
-    connection.execute(
-        update(intercept_contacts).where(intercept_contacts.c.id == contact_id).values(**values)
-    )
-
-
-def get_conversation(
-    connection: Connection, campaign_id: int, contact_id: int
-) -> ConversationRow | None:
-    """The conversation, locked for update (PostgreSQL) so messages from one buyer queue."""
-    c = intercept_conversations.c
-    query = (
-        select(c.id, c.campaign_id, c.contact_id, c.status, c.message_count, c.state, c.flags)
-        .where(c.campaign_id == campaign_id, c.contact_id == contact_id)
-        .with_for_update()
-    )
-    row = connection.execute(query).first()
-    return _conversation(row) if row else None
-
-
-def create_conversation(connection: Connection, values: dict[str, Any]) -> ConversationRow:
-    """Insert a new conversation and return it."""
-    new_id = connection.execute(
-        insert(intercept_conversations).values(**values).returning(intercept_conversations.c.id)
-    ).scalar_one()
-    return ConversationRow(
-        int(new_id),
-        values["campaign_id"],
-        values["contact_id"],
-        values["status"],
-        values["message_count"],
-        values["state"],
-        tuple(values["flags"]),
-    )
-
-
-def update_conversation(
-    connection: Connection, conversation_id: int, values: dict[str, Any]
-) -> None:
-    """Save the conversation's new state, status, flags and counters."""
-    connection.execute(
-        update(intercept_conversations)
-        .where(intercept_conversations.c.id == conversation_id)
-        .values(**values)
-    )
-
-
-def has_other_conversations(connection: Connection, contact_id: int, campaign_id: int) -> bool:
-    """True when the contact has talked to another campaign before."""
-    c = intercept_conversations.c
-    query = select(c.id).where(c.contact_id == contact_id, c.campaign_id != campaign_id).limit(1)
-    return connection.execute(query).first() is not None
 
 
 def ads_with_phone(connection: Connection, e164: str) -> list[int]:
     """Row ids of stored ads that carry this phone number (the buyer also advertises)."""
-    query = (
-        select(ad_identifiers.c.ad_id)
-        .join(identifiers, identifiers.c.id == ad_identifiers.c.identifier_id)
-        .where(identifiers.c.kind == "phone", identifiers.c.value == e164)
-        .distinct()
-        .order_by(ad_identifiers.c.ad_id)
-    )
-    return [int(ad_id) for ad_id in connection.execute(query).scalars()]
+    return [int(ad_id) for ad_id in connection.execute(_ADS_WITH_PHONE, {"e164": e164}).scalars()]
 
 
 def find_inbound(connection: Connection, provider: str, provider_id: str) -> tuple[int, int] | None:
     """(conversation id, seq) of an inbound message already stored, if any."""
-    m = intercept_messages.c
-    row = connection.execute(
-        select(m.conversation_id, m.seq).where(
-            m.provider == provider, m.provider_message_id == provider_id
-        )
-    ).first()
+    params = {"provider": provider, "provider_message_id": provider_id}
+    row = connection.execute(_FIND_INBOUND, params).first()
     return (int(row[0]), int(row[1])) if row else None
 
 
@@ -246,12 +215,6 @@ def replies_to(connection: Connection, conversation_id: int, seq: int) -> list[R
         .order_by(m.seq)
     )
     return list(connection.execute(query))
-
-
-def insert_message(connection: Connection, values: dict[str, Any]) -> int:
-    """Insert one message row and return its id."""
-    statement = insert(intercept_messages).values(**values).returning(intercept_messages.c.id)
-    return int(connection.execute(statement).scalar_one())
 
 
 def insert_facts(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -318,7 +281,8 @@ def claimed(connection: Connection, token: str) -> list[DueMessage]:
     query = (
         select(
             o.id,
-            o.message_id,
+            o.conversation_id,
+            o.message_seq,
             o.claim_token,
             o.provider,
             m.body,
@@ -327,7 +291,10 @@ def claimed(connection: Connection, token: str) -> list[DueMessage]:
             contact.opted_out_at.is_not(None),
             o.attempts,
         )
-        .join(intercept_messages, m.id == o.message_id)
+        .join(
+            intercept_messages,
+            and_(m.conversation_id == o.conversation_id, m.seq == o.message_seq),
+        )
         .join(intercept_conversations, conv.id == o.conversation_id)
         .join(intercept_contacts, contact.id == conv.contact_id)
         .where(o.claim_token == token, o.status == SENDING)
@@ -349,7 +316,10 @@ def finish(
     if status == SENT and result.rowcount:
         connection.execute(
             update(intercept_messages)
-            .where(intercept_messages.c.id == item.message_id)
+            .where(
+                intercept_messages.c.conversation_id == item.conversation_id,
+                intercept_messages.c.seq == item.message_seq,
+            )
             .values(sent_at=now)
         )
     return bool(result.rowcount)
@@ -559,3 +529,115 @@ def set_paid_lookup(connection: Connection, contact_id: int, found: dict[str, An
         .where(intercept_contacts.c.id == contact_id)
         .values(paid_lookup=found)
     )
+
+
+def find_inbound_many(
+    connection: Connection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(provider, id) → (conversation id, seq) for those inbound messages already stored."""
+    if not keys:
+        return {}
+    m = intercept_messages.c
+    query = select(m.provider, m.provider_message_id, m.conversation_id, m.seq).where(
+        tuple_(m.provider, m.provider_message_id).in_(sorted(set(keys)))
+    )
+    return {(str(r[0]), str(r[1])): (int(r[2]), int(r[3])) for r in connection.execute(query)}
+
+
+def contacts_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, ContactRow]:
+    """Stored contacts by keyed phone hash."""
+    if not hashes:
+        return {}
+    c = intercept_contacts.c
+    query = select(c.id, c.phone_hash, c.phone_enc, c.opted_out_at, c.promoted_at).where(
+        c.phone_hash.in_(sorted(set(hashes)))
+    )
+    return {str(row.phone_hash): ContactRow(*row) for row in connection.execute(query)}
+
+
+def create_contacts(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[ContactRow]:
+    """Insert new contacts; the rows as stored, in the order given."""
+    if not rows:
+        return []
+    statement = insert(intercept_contacts).returning(_cont.id, sort_by_parameter_order=True)
+    ids = connection.execute(statement, [{"labels": [], **r} for r in rows]).scalars().all()
+    return [
+        ContactRow(int(i), r["phone_hash"], r["phone_enc"], None, None)
+        for i, r in zip(ids, rows, strict=True)
+    ]
+
+
+def conversations_of(connection: Connection, contact_ids: Sequence[int]) -> list[ConversationRow]:
+    """Every conversation of these contacts, any campaign, locked for update (PostgreSQL)."""
+    if not contact_ids:
+        return []
+    query = (
+        select(
+            _conv.id,
+            _conv.campaign_id,
+            _conv.contact_id,
+            _conv.status,
+            _conv.message_count,
+            _conv.state,
+            _conv.flags,
+        )
+        .where(_conv.contact_id.in_(sorted(set(contact_ids))))
+        .order_by(_conv.id)
+        .with_for_update()
+    )
+    return [_conversation(row) for row in connection.execute(query)]
+
+
+def create_conversations(
+    connection: Connection, rows: Sequence[dict[str, Any]]
+) -> list[ConversationRow]:
+    """Insert new conversations; the rows as stored, in the order given."""
+    if not rows:
+        return []
+    statement = insert(intercept_conversations).returning(_conv.id, sort_by_parameter_order=True)
+    ids = connection.execute(statement, list(rows)).scalars().all()
+    return [
+        ConversationRow(
+            int(i),
+            r["campaign_id"],
+            r["contact_id"],
+            r["status"],
+            r["message_count"],
+            r["state"],
+            tuple(r["flags"]),
+        )
+        for i, r in zip(ids, rows, strict=True)
+    ]
+
+
+def phones_in_ads(connection: Connection, phones: Sequence[str]) -> set[str]:
+    """Which of these E.164 numbers appear as phone identifiers of stored ads."""
+    if not phones:
+        return set()
+    query = (
+        select(identifiers.c.value)
+        .join(ad_identifiers, ad_identifiers.c.identifier_id == identifiers.c.id)
+        .where(identifiers.c.kind == "phone", identifiers.c.value.in_(sorted(set(phones))))
+        .distinct()
+    )
+    return {str(v) for v in connection.execute(query).scalars()}
+
+
+def insert_messages(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert messages (rows share one set of keys)."""
+    if rows:
+        connection.execute(insert(intercept_messages), list(rows))
+
+
+def update_conversations(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Save many conversations at once (each row as for `update_conversation`, with `_id`)."""
+    if rows:
+        connection.execute(
+            _UPDATE_CONVERSATION, [{"disclosed_at": None, "deterred_at": None, **r} for r in rows]
+        )
+
+
+def touch_contacts(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Record many contacts' latest message (`_id`, `last_seen`, `opted_out_at`)."""
+    if rows:
+        connection.execute(_TOUCH_CONTACT, list(rows))

@@ -128,8 +128,8 @@ intercept_outbox = Table(
     "intercept_outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("message_id", Integer, ForeignKey("intercept_messages.id"), nullable=False, unique=True),
     Column("conversation_id", Integer, ForeignKey("intercept_conversations.id"), nullable=False),
+    Column("message_seq", Integer, nullable=False),  # the message (conversation_id, seq)
     Column("provider", String(20), nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("status", String(12), nullable=False),
@@ -138,8 +138,8 @@ intercept_outbox = Table(
     Column("attempts", Integer, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("error", Text),
+    UniqueConstraint("conversation_id", "message_seq"),
     Index("ix_intercept_outbox_status_due_at", "status", "due_at"),
-    Index("ix_intercept_outbox_conversation_id", "conversation_id"),
 )
 
 INTERCEPT_TABLES = (
