@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.faces.conftest import FACES, GALLERY, PROBES
 from threadline.cli import main
+from threadline.store import Database
+from threadline.store.tables import audit_log
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -30,6 +33,14 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         return int(exited.value.code or 0), captured.out, captured.err
 
     return invoke
+
+
+def _audit(tmp_path: Path) -> list[tuple[str, str]]:
+    database = Database(f"sqlite:///{tmp_path / 'var' / 'threadline.db'}")
+    with database.transaction() as connection:
+        rows = connection.execute(select(audit_log).order_by(audit_log.c.seq)).all()
+    database.dispose()
+    return [(row.action, row.detail) for row in rows]
 
 
 def _ads(tmp_path: Path) -> str:
@@ -67,6 +78,11 @@ def test_enroll_analyze_match_and_review_from_the_command_line(run: Run, tmp_pat
     ]
     assert sorted(rows[0]) == ["confidence", "distance", "face", "image", "name", "person_id"]
     assert f"{FACES / 'README.md'}: not an image in a supported format" in err
+
+    audit = _audit(tmp_path)
+    two = str(PROBES / "two_people.jpg")
+    assert [action for action, _ in audit] == ["faces.enroll"] * 5 + ["faces.match"]
+    assert json.loads(audit[-1][1]) == {"leads": [[two, 0, "obama"], [two, 1, "biden"]]}
 
     assert run("ingest", _ads(tmp_path), "--source", "t")[0] == 0
     status, _, err = run("faces", "analyze")

@@ -22,6 +22,7 @@ from threadline.faces import (
     ImageProblem,
     QueueItem,
     analyze_ad_faces,
+    audit_access,
     enroll,
     face_links,
     load_gallery,
@@ -128,6 +129,8 @@ def match_command(ctx: click.Context, images: tuple[Path, ...], as_json: bool, t
     gallery = load_gallery(database, model)
     matches, problems = match_files(model, gallery, list(images), settings.face_threshold, top)
     names = _names(database, _cipher(settings), matches)
+    leads = [[m.image, m.face.number, names[c.person_id][0]] for m in matches for c in m.candidates]
+    audit_access(database, cli_actor(), "faces.match", ",".join(map(str, images)), {"leads": leads})
     for found in matches:
         _show_match(found, names, as_json)
     _show_problems(problems)
@@ -188,10 +191,10 @@ def review() -> None:
 @click.pass_context
 def review_list(ctx: click.Context, status: str, limit: int, as_json: bool) -> None:
     """Candidates in the queue, nearest first, with the ads that use each image."""
-    settings = get_settings(ctx)
-    items = review_queue(
-        open_database(ctx), _cipher(settings), None if status == "all" else status, limit
-    )
+    settings, database = get_settings(ctx), open_database(ctx)
+    items = review_queue(database, _cipher(settings), None if status == "all" else status, limit)
+    shown = [item.candidate.id for item in items]
+    audit_access(database, cli_actor(), "faces.queue.view", status, {"candidates": shown})
     for item in items:
         if as_json:
             write_json_line(sys.stdout.buffer, _item_record(item))

@@ -13,6 +13,7 @@ from threadline.faces._analyze import (
     queue_candidates,
 )
 from threadline.faces._gallery import (
+    NAME_CONTEXT,
     EnrollReport,
     PersonSpec,
     PhotoProblem,
@@ -38,6 +39,7 @@ from threadline.faces._review import (
     DECISIONS,
     QueueItem,
     Review,
+    audit_access,
     confirmed_networks,
     review_candidate,
     review_queue,
@@ -52,6 +54,7 @@ __all__ = [
     "MAX_PIXELS",
     "MAX_SIDE",
     "MODELS",
+    "NAME_CONTEXT",
     "Box",
     "Candidate",
     "Decoded",
@@ -74,6 +77,7 @@ __all__ = [
     "Review",
     "Scan",
     "analyze_ad_faces",
+    "audit_access",
     "confidence_band",
     "confirmed_networks",
     "decode_image",

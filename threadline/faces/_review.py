@@ -69,6 +69,15 @@ def review_candidate(
     return Review(review_id, candidate_id, status, reviewer, reason.strip(), at)
 
 
+def audit_access(
+    database: Database, actor: str, action: str, object_id: str, detail: dict[str, object]
+) -> None:
+    """Record that someone saw gallery data (a match run, the queue): every read is audited."""
+    event = AuditEvent(actor, action, "faces", object_id[:200], detail=detail)
+    with database.transaction() as connection:
+        append_audit(connection, event)
+
+
 def confirmed_networks(database: Database) -> list[str]:
     """Networks with a reviewer-confirmed face match: the console lists these leads first."""
     with database.transaction() as connection:
