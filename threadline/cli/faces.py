@@ -63,7 +63,8 @@ def enroll_command(ctx: click.Context, folder: Path, meta: Path | None) -> int:
     """Enrol the persons in FOLDER (one subfolder each, its name as id and name).
 
     Every photo must show exactly one face; a photo with none or several is reported and
-    left out, never guessed. Names and dates of birth are stored encrypted.
+    left out, never guessed (exit status 1 when any was). Names and dates of birth are
+    stored encrypted. Faces already analyzed in ads are then searched for the new persons.
     """
     settings, database, model = _context(ctx)
     persons = read_gallery(folder, meta)
