@@ -23,8 +23,9 @@ def audit_page(
 
 def iter_audit(connection: Connection) -> Iterator[dict[str, Any]]:
     """Every row in chain order, streamed."""
-    rows = connection.execution_options(yield_per=1000).execute(
-        select(audit_log).order_by(audit_log.c.seq)
+    # yield_per on the statement, not the connection, so later statements are unaffected.
+    rows = connection.execute(
+        select(audit_log).order_by(audit_log.c.seq).execution_options(yield_per=1000)
     )
     for row in rows:
         yield row_dict(row)

@@ -45,8 +45,11 @@ def audit_log_page(
 @router.get("/verify")
 def verify(request: Request, _auditor: Auditor) -> dict[str, Any]:
     """Recompute the chain; say where it first breaks."""
+    # Its own transaction: verify_chain sets yield_per on the connection it is given, which
+    # would turn the audit append's UPDATE into a server-side cursor on PostgreSQL.
     with database(request).transaction() as connection:
         result = verify_chain(connection)
+    with database(request).transaction() as connection:
         audit(
             request,
             "audit.verify",
