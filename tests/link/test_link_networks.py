@@ -213,3 +213,16 @@ def test_boilerplate_template_of_unrelated_networks_is_set_aside() -> None:
         60,
         30,
     )
+
+
+def test_state_of_another_format_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    import pytest
+
+    from threadline.errors import InputError
+
+    path = tmp_path / "old.state"
+    path.write_bytes(pickle.dumps((0, "not a state")))
+    with pytest.raises(InputError, match="link state format 0, expected 1"):
+        LinkState.load(path)
