@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import select
 
 from tests.builders import an_ad
+from threadline.faces import enroll, load_model, read_gallery, review_queue
 from threadline.link import hash_image
 from threadline.model import ImageRef
 from threadline.pipeline import AnalyzeOptions, analyze
 from threadline.store import (
     BlobStore,
     Database,
+    FieldCipher,
     corpus_counts,
     ensure_source,
     register_images,
@@ -105,3 +108,27 @@ def test_images_are_hashed_once_and_unreadable_ones_marked(
     assert (first.images_hashed, second.images_hashed) == (2, 0)
     assert phashes[bad] == ""
     assert phashes[good] == hash_image(picture.getvalue())
+
+
+FACES = Path(__file__).resolve().parents[2] / ".." / "shared" / "faces"
+
+
+def test_analyze_with_faces_queues_the_gallery_person_for_review(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    options = replace(_options(tmp_path), face_model="dlib-resnet-v1")
+    gallery = [spec for spec in read_gallery(FACES / "gallery") if spec.case_number == "obama"]
+    cipher = FieldCipher.from_spec(None, b"test-key")
+    enroll(sqlite_db, load_model("dlib-resnet-v1"), cipher, options.blobs, gallery)
+    photo = (FACES / "probes" / "obama3.jpg").read_bytes()
+    digest = options.blobs.put(photo)
+    with sqlite_db.transaction() as connection:
+        register_images(connection, {digest: len(photo)})
+    _store(sqlite_db, an_ad("a", images=(ImageRef(path="p.jpg", sha256=digest),)))
+    report = analyze(sqlite_db, options)
+    assert report.faces is not None
+    assert (report.faces.images, report.faces.faces, report.faces.candidates) == (1, 1, 1)
+    queue = review_queue(sqlite_db, cipher)
+    assert [(q.candidate.person_ext_id, q.name, q.candidate.ad_ids) for q in queue] == [
+        ("obama", "obama", (1,))
+    ]

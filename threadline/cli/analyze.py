@@ -13,8 +13,9 @@ from threadline.store import BlobStore
 
 
 @click.command()
+@click.option("--faces", is_flag=True, help="Also detect faces in ad images and queue matches.")
 @click.pass_context
-def analyze(ctx: click.Context) -> None:
+def analyze(ctx: click.Context, faces: bool) -> None:
     """Extract identifiers, indicators and risk from new or changed ads, then link all ads.
 
     Stores findings with their evidence spans, identifiers (with keyed hashes), risk, and the
@@ -28,6 +29,8 @@ def analyze(ctx: click.Context) -> None:
         blobs=BlobStore(settings.blob_dir()),
         secret_key=settings.resolved_secret_key(),
         region=settings.default_region,
+        face_model=settings.face_model if faces else None,
+        face_threshold=settings.face_threshold,
     )
     with Progress(disable=not show_progress(), transient=True) as bar:
         tasks: dict[str, TaskID] = {}
@@ -44,3 +47,10 @@ def analyze(ctx: click.Context) -> None:
         + (", link state rebuilt)" if report.rebuilt else ", incremental)"),
         err=True,
     )
+    if report.faces is not None:
+        found = report.faces
+        click.echo(
+            f"faces: {found.images} images, {found.faces} faces, {found.candidates} candidates "
+            f"for review (leads, not identifications), {len(found.problems)} unreadable",
+            err=True,
+        )

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from threadline.errors import ThreadlineError
 from threadline.extract import extract_ad
+from threadline.faces import FaceRunReport, analyze_ad_faces, load_model
 from threadline.link import LinkResult, LinkState, NetworkSummary, hash_image, link_ads
 from threadline.store import (
     AnalyzedAd,
@@ -39,6 +40,7 @@ class AnalyzeReport:
     networks: int
     set_aside: int
     rebuilt: bool
+    faces: FaceRunReport | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class AnalyzeOptions:
     blobs: BlobStore
     secret_key: bytes
     region: str = "US"
+    face_model: str | None = None  # set to detect faces and queue gallery candidates
+    face_threshold: float = 0.6
 
 
 def analyze(
@@ -61,6 +65,7 @@ def analyze(
     """
     changed = extract_stored(database, options, progress)
     hashed = hash_images(database, options.blobs, progress)
+    faces = _faces(database, options, progress)
     state, rebuilt = _link_state(options.state_path, changed)
     result = link_stored(database, state, progress)
     state.save(options.state_path)
@@ -72,6 +77,7 @@ def analyze(
         networks=networks,
         set_aside=len(result.set_aside),
         rebuilt=rebuilt,
+        faces=faces,
     )
 
 
@@ -115,6 +121,17 @@ def link_stored(
     if progress:
         progress("link", len(fresh))
     return link_ads(fresh, state)
+
+
+def _faces(
+    database: Database, options: AnalyzeOptions, progress: Progress | None
+) -> FaceRunReport | None:
+    if options.face_model is None:
+        return None
+    model = load_model(options.face_model)
+    return analyze_ad_faces(
+        database, options.blobs, model, options.face_threshold, progress=progress
+    )
 
 
 def _link_state(path: Path, changed: list[int]) -> tuple[LinkState, bool]:
