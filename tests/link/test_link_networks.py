@@ -1,7 +1,11 @@
 """Networks on hand-built ads: exact members, vias, set-aside evidence and stable ids."""
 
+import pickle
 from datetime import UTC, datetime
 
+import pytest
+
+from threadline.errors import InputError
 from threadline.link import LinkState, link_ads, place_ad
 from threadline.link._result import stable_id
 from threadline.model import AdEvidence
@@ -216,12 +220,6 @@ def test_boilerplate_template_of_unrelated_networks_is_set_aside() -> None:
 
 
 def test_state_of_another_format_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pickle
-
-    import pytest
-
-    from threadline.errors import InputError
-
     path = tmp_path / "old.state"
     path.write_bytes(pickle.dumps((0, "not a state")))
     with pytest.raises(InputError, match="link state format 0, expected 1"):
