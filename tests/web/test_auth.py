@@ -408,3 +408,17 @@ def test_any_session_cookie_value_is_just_not_logged_in(
 @given(header=st.binary(max_size=300))
 def test_the_cookie_scan_of_the_middleware_never_raises(header: bytes) -> None:
     assert _has_cookie({"headers": [(b"cookie", header)]}, "tl_csrf") in (True, False)
+
+
+def test_completing_mfa_issues_a_new_session_token(settings: Settings, database: Database) -> None:
+    clock = Clock()
+    secret = add_user(database, settings, "alice", Role.ANALYST, clock)
+    client = _client(settings, database, clock)
+    post_form(client, "/login", WRONG | {"password": PASSWORD})
+    halfway = client.cookies.get("tl_session")
+    post_form(client, "/mfa", {"code": code_at(secret, clock.now)}, "/mfa")
+    assert client.cookies.get("tl_session") not in (None, halfway)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    replay = _client(settings, database, clock)
+    replay.cookies.set("tl_session", str(halfway))
+    assert replay.get("/", follow_redirects=False).headers["location"] == "/login"

@@ -229,11 +229,13 @@ def mfa(
 def _check_code(
     request: Request, sec: Security, session: ActiveSession, code: str, action: str
 ) -> Response:
-    now = sec.now()
+    now, token = sec.now(), ""
     with database(request).transaction() as connection:
         ok = accounts.check_totp(connection, session.user.id, code, sec.cipher, now)
         if ok:
-            set_stage(connection, session.token_hash, Stage.OK)
+            # A fresh token for the fully logged-in session: the half-way one is spent.
+            revoke(connection, session.token_hash, now)
+            token = create_session(connection, session.user.id, Stage.OK, now, client_ip(request))
         else:
             _code_failed(connection, request, session)
         audit(
@@ -245,7 +247,7 @@ def _check_code(
             connection=connection,
         )
     if ok:
-        return RedirectResponse(LANDING.get(session.user.role, "/"), status_code=303)
+        return _to(LANDING.get(session.user.role, "/"), token, sec, request)
     page = STAGE_PAGES[session.stage]
     return RedirectResponse(f"{page}?error=code", status_code=303)
 
