@@ -132,7 +132,7 @@ def test_dashboard_counts(corpus: Database) -> None:
     with corpus.transaction() as connection:
         board = dashboard(connection)
     assert (board.ads, board.networks) == (3, 1)
-    assert board.daily == (("2026-10-01", 1), ("2026-10-03", 1), ("2026-10-05", 1))
+    assert board.weekly == (("2026-W40", 2), ("2026-W41", 1))
     assert sorted(board.cities) == [("Chicago", 1), ("Las Vegas", 1), ("Phoenix", 1)]
     assert [r.id for r in board.juvenile] == [3]
     assert [n.size for n in board.top_networks] == [2]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    exists,
     func,
     insert,
     literal_column,
@@ -45,6 +46,7 @@ SORTS = ("relevance", "risk", "newest")
 LEVELS = ("low", "medium", "high")
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+RANK_WINDOW = 10_000
 EXPORT_CAP = 10_000
 MAX_NETWORK_ADS = 500
 SNIPPET = 240
@@ -109,6 +111,7 @@ class SearchPage:
     capped: bool
     page: int
     page_size: int
+    windowed: bool = False  # relevance ranked over the newest RANK_WINDOW matches only
 
     @property
     def has_next(self) -> bool:
@@ -162,7 +165,7 @@ class Dashboard:
 
     ads: int
     networks: int
-    daily: tuple[tuple[str, int], ...]
+    weekly: tuple[tuple[str, int], ...]
     cities: tuple[tuple[str, int], ...]
     top_networks: tuple[Any, ...]
     juvenile: tuple[AdRow, ...]
@@ -172,14 +175,21 @@ class Dashboard:
 def search_ads(
     connection: Connection, query: AdFilter, page: int = 1, page_size: int = PAGE_SIZE
 ) -> SearchPage:
-    """One page of ads matching every filter, ordered as asked, with a capped count."""
-    base = _filtered(connection, query)
+    """One page of ads matching every filter, ordered as asked, with a capped count.
+
+    Ranking by relevance computes a score per match; when the words match more than
+    RANK_WINDOW ads, only the newest RANK_WINDOW matches are ranked (the page says so).
+    """
     offset = (max(page, 1) - 1) * page_size
-    ids = [int(i) for i in connection.execute(base.limit(page_size).offset(offset)).scalars()]
-    counted = select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery())
+    base = _filtered(connection, query).limit(page_size).offset(offset)
+    ids = [int(i) for i in connection.execute(base).scalars()]
+    unordered = _filtered(connection, query, count=True).order_by(None)
+    counted = select(func.count()).select_from(unordered.limit(COUNT_CAP + 1).subquery())
     total = int(connection.execute(counted).scalar_one())
     rows = tuple(ad_rows(connection, ids))
-    return SearchPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, max(page, 1), page_size)
+    capped = total > COUNT_CAP
+    windowed = capped and query.sort == "relevance" and bool(query.text.strip())
+    return SearchPage(rows, min(total, COUNT_CAP), capped, max(page, 1), page_size, windowed)
 
 
 def export_ads(connection: Connection, query: AdFilter, cap: int = EXPORT_CAP) -> list[AdRow]:
@@ -198,7 +208,9 @@ def matching_since(connection: Connection, query: AdFilter, after: int, cap: int
     return [int(i) for i in connection.execute(ordered).scalars()]
 
 
-def _filtered(connection: Connection, query: AdFilter, after: int = 0) -> Select[Any]:
+def _filtered(
+    connection: Connection, query: AdFilter, after: int = 0, count: bool = False
+) -> Select[Any]:
     where = _conditions(query)
     if after:
         where.append(ads.c.id > after)
@@ -207,7 +219,8 @@ def _filtered(connection: Connection, query: AdFilter, after: int = 0) -> Select
         statement = statement.join(ad_risk, ad_risk.c.ad_id == ads.c.id)
     rank: Any = None
     if query.text.strip():
-        statement, rank = _with_text(connection, statement, query.text)
+        mode = "stream" if count else "rank" if query.sort == "relevance" else "filter"
+        statement, rank = _with_text(connection, statement, query.text, mode)
     return statement.where(*where).order_by(*_order(query, rank))
 
 
@@ -225,7 +238,8 @@ def _conditions(query: AdFilter) -> list[ColumnElement[bool]]:
     if query.indicator:
         kind = "indicator:" + query.indicator.split(".")[0]
         chosen = and_(findings.c.kind == kind, findings.c.value == query.indicator)
-        where.append(ads.c.id.in_(select(findings.c.ad_id).where(chosen)))
+        # Indicators are common: probe each candidate ad rather than list every flagged one.
+        where.append(exists().where(findings.c.ad_id == ads.c.id, chosen))
     if query.risk:
         where.append(ad_risk.c.level == query.risk)
     if query.network:
@@ -252,22 +266,50 @@ def _ads_with(condition: ColumnElement[bool], kind: str) -> Select[Any]:
     )
 
 
-def _with_text(connection: Connection, statement: Select[Any], words: str) -> tuple[Any, Any]:
+def _with_text(
+    connection: Connection, statement: Select[Any], words: str, mode: str
+) -> tuple[Any, Any]:
     terms = _WORD.findall(words.lower())[:MAX_TERMS]
     if not terms:
         return statement, None
     if connection.dialect.name == "postgresql":
-        tsq = func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))
-        search: Any = literal_column("ads.search")
-        return statement.where(search.op("@@")(tsq)), func.ts_rank(search, tsq).desc()
+        return _postgresql_text(connection, statement, " ".join(terms), mode == "rank")
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    fts = (
-        select(literal_column("rowid").label("id"), literal_column("bm25(ads_fts)").label("rank"))
-        .select_from(text("ads_fts"))
-        .where(text("ads_fts MATCH :match").bindparams(match=match))
-        .subquery("fts")
-    )
-    return statement.join(fts, fts.c.id == ads.c.id), fts.c.rank.asc()
+    matching = text("ads_fts MATCH :match").bindparams(match=match)
+    rowid: Any = literal_column("ads_fts.rowid")
+    found = select(rowid).select_from(text("ads_fts")).where(matching)
+    if mode == "stream":
+        # Counting: walk the matches and stop at the cap instead of listing them all first.
+        matched = select(rowid.label("id")).select_from(text("ads_fts")).where(matching)
+        listed = matched.subquery("fts")
+        return statement.join(listed, listed.c.id == ads.c.id), None
+    if mode == "filter":
+        return statement.where(ads.c.id.in_(found)), None
+    fts = select(rowid.label("id"), literal_column("bm25(ads_fts)").label("rank"))
+    fts = fts.select_from(text("ads_fts")).where(matching)
+    if _more_than(connection, found):
+        fts = fts.order_by(rowid.desc()).limit(RANK_WINDOW)
+    ranked_ids = fts.subquery("fts")
+    return statement.join(ranked_ids, ranked_ids.c.id == ads.c.id), ranked_ids.c.rank.asc()
+
+
+def _postgresql_text(
+    connection: Connection, statement: Select[Any], words: str, ranked: bool
+) -> tuple[Any, Any]:
+    tsq = func.plainto_tsquery(literal_column("'simple'"), words)
+    search: Any = literal_column("ads.search")
+    statement = statement.where(search.op("@@")(tsq))
+    if not ranked:
+        return statement, None
+    if _more_than(connection, select(ads.c.id).where(search.op("@@")(tsq))):
+        window = select(ads.c.id).where(search.op("@@")(tsq)).order_by(ads.c.id.desc())
+        statement = statement.where(ads.c.id.in_(window.limit(RANK_WINDOW)))
+    return statement, func.ts_rank(search, tsq).desc()
+
+
+def _more_than(connection: Connection, matches: Select[Any], limit: int = RANK_WINDOW) -> bool:
+    counted = select(func.count()).select_from(matches.limit(limit + 1).subquery())
+    return int(connection.execute(counted).scalar_one()) > limit
 
 
 def _order(query: AdFilter, rank: Any) -> list[Any]:
@@ -438,14 +480,7 @@ def _evidence(connection: Connection, ids: list[int]) -> list[AdEvidence]:
 
 
 def dashboard(connection: Connection, top: int = 10) -> Dashboard:
-    """Ads per day and per city, riskiest networks and the newest juvenile flags."""
-    day = _day(connection)
-    daily = connection.execute(
-        select(day.label("day"), func.count())
-        .where(ads.c.posted_at.is_not(None))
-        .group_by(day)
-        .order_by(day)
-    )
+    """Ads per ISO week and per city, riskiest networks and the newest juvenile flags."""
     cities = connection.execute(
         select(ads.c.city, func.count().label("n"))
         .where(ads.c.city.is_not(None))
@@ -456,17 +491,40 @@ def dashboard(connection: Connection, top: int = 10) -> Dashboard:
     return Dashboard(
         ads=int(connection.execute(select(func.count()).select_from(ads)).scalar_one()),
         networks=_count_networks(connection),
-        daily=tuple((str(d)[:10], int(n)) for d, n in daily),
+        weekly=tuple(weekly_counts(connection)),
         cities=tuple((str(c), int(n)) for c, n in cities),
         top_networks=tuple(_top_networks(connection, top)),
         juvenile=tuple(_juvenile(connection, top)),
     )
 
 
-def _day(connection: Connection) -> Any:
-    if connection.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", ads.c.posted_at), "YYYY-MM-DD")
-    return func.substr(ads.c.posted_at, 1, 10)
+def weekly_counts(connection: Connection, weeks: int = 52) -> list[tuple[str, int]]:
+    """Ads per ISO week (`2026-W17`) over the last `weeks` weeks with ads, oldest first.
+
+    One indexed range count per week: grouping a million timestamps by a computed week
+    would sort them all.
+    """
+    first, last = connection.execute(
+        select(func.min(ads.c.posted_at), func.max(ads.c.posted_at))
+    ).one()
+    if first is None or last is None:
+        return []
+    end = _monday(_aware(last) or _EPOCH) + timedelta(days=7)
+    start = max(_monday(_aware(first) or _EPOCH), end - timedelta(days=7 * weeks))
+    found = []
+    while start < end:
+        stop = start + timedelta(days=7)
+        within = (ads.c.posted_at >= start, ads.c.posted_at < stop)
+        count = connection.execute(select(func.count()).select_from(ads).where(*within))
+        year, week, _ = start.isocalendar()
+        found.append((f"{year}-W{week:02d}", int(count.scalar_one())))
+        start = stop
+    return found
+
+
+def _monday(moment: datetime) -> datetime:
+    day = moment.astimezone(UTC).date()
+    return datetime.combine(day - timedelta(days=day.weekday()), time(), UTC)
 
 
 def _count_networks(connection: Connection) -> int:
@@ -488,7 +546,7 @@ def _juvenile(connection: Connection, top: int) -> list[AdRow]:
     query = (
         select(ad_risk.c.ad_id)
         .where(ad_risk.c.juvenile.is_(True))
-        .order_by(ad_risk.c.analyzed_at.desc(), ad_risk.c.ad_id.desc())
+        .order_by(ad_risk.c.ad_id.desc())
         .limit(top)
     )
     return ad_rows(connection, [int(i) for i in connection.execute(query).scalars()])
@@ -668,3 +726,10 @@ def network_sightings(connection: Connection) -> list[tuple[str, datetime, str]]
         .where(networks.c.size > 1, ads.c.posted_at.is_not(None), ads.c.city.is_not(None))
     )
     return [(str(n), _aware(p) or _EPOCH, str(c)) for n, p, c in connection.execute(query)]
+
+
+def corpus_stamp(connection: Connection) -> tuple[int, int]:
+    """Highest ad and analyzed-ad row ids: they change whenever ads are stored or analyzed."""
+    top_ad = connection.execute(select(func.coalesce(func.max(ads.c.id), 0))).scalar_one()
+    top_risk = connection.execute(select(func.coalesce(func.max(ad_risk.c.ad_id), 0))).scalar_one()
+    return int(top_ad), int(top_risk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,33 +24,27 @@ from threadline.link import (
 )
 from threadline.store import console as repo
 from threadline.store.faces import list_candidates
+from threadline.web.console._cache import CorpusCache
 from threadline.web.console._geo import locate
 from threadline.web.console._highlight import runs
 
 ACTIVITY_WINDOW = timedelta(days=7)
 LANGUAGE_SAMPLE = 1000
+TEMPLATE_SAMPLE = 60
 TOP_PHONES = (10, 100, 1000)
 
 
-def dashboard_page(connection: Connection, owner: str, now: datetime) -> dict[str, Any]:
+def dashboard_page(
+    connection: Connection, owner: str, now: datetime, cache: CorpusCache
+) -> dict[str, Any]:
     """Volume by week and city, riskiest networks, juvenile flags, faces, bot, alerts."""
-    board = repo.dashboard(connection)
+    stamp = repo.corpus_stamp(connection)
     return {
-        "board": board,
-        "weekly": weekly(board.daily),
+        "board": cache.get("dashboard", stamp, lambda: repo.dashboard(connection)),
         "faces": list_candidates(connection, "pending", 5),
         "activity": repo.intercept_activity(connection, now - ACTIVITY_WINDOW),
         "alerts": repo.saved_search_alerts(connection, owner),
     }
-
-
-def weekly(daily: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Daily counts folded into ISO weeks (`2026-W17`), in order."""
-    weeks: Counter[str] = Counter()
-    for day, count in daily:
-        year, week, _ = datetime.fromisoformat(day).isocalendar()
-        weeks[f"{year}-W{week:02d}"] += count
-    return sorted(weeks.items())
 
 
 def ad_page(connection: Connection, ad_id: int) -> dict[str, Any]:
@@ -109,10 +103,11 @@ def graph_elements(
 
 
 def network_templates(evidence: Sequence[Any], wanted: Iterable[str]) -> list[Template]:
-    """The network's text templates, described from its members' texts."""
+    """The network's text templates, described from an even sample of its members' texts."""
     if len(evidence) < 2:
         return []
-    found = link_ads(evidence).templates
+    step = max(1, len(evidence) // TEMPLATE_SAMPLE)
+    found = link_ads(evidence[::step][:TEMPLATE_SAMPLE]).templates
     names = set(wanted)
     chosen = [t for t in found if t.id in names]
     return chosen or list(found[:2])
@@ -128,7 +123,13 @@ def map_points(stops: Sequence[Stop], regions: dict[str, str | None]) -> list[Ma
     return points
 
 
-def stats_page(connection: Connection) -> dict[str, Any]:
+def stats_page(connection: Connection, cache: CorpusCache) -> dict[str, Any]:
+    """Corpus statistics, computed once per corpus state (see `corpus_stats_page`)."""
+    stamp = repo.corpus_stamp(connection)
+    return cache.get("stats", stamp, lambda: corpus_stats_page(connection))
+
+
+def corpus_stats_page(connection: Connection) -> dict[str, Any]:
     """Concentration over phones, Lorenz curve, terms and emoji, city flows."""
     ads, counts = repo.phone_ad_counts(connection)
     covered = {n: repo.ads_covered_by_top_phones(connection, n) for n in TOP_PHONES}
