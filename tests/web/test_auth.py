@@ -422,3 +422,20 @@ def test_completing_mfa_issues_a_new_session_token(settings: Settings, database:
     replay = _client(settings, database, clock)
     replay.cookies.set("tl_session", str(halfway))
     assert replay.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_one_address_spraying_many_accounts_is_throttled(
+    settings: Settings, database: Database
+) -> None:
+    clock = Clock()
+    secret = add_user(database, settings, "alice", Role.ANALYST, clock)
+    client = _client(settings, database, clock)
+    for n in range(20):
+        assert post_form(client, "/login", WRONG | {"name": f"user{n}"}).status_code == 400
+    throttled = post_form(client, "/login", WRONG | {"password": PASSWORD})
+    assert throttled.status_code == 429
+    assert "Too many failed logins from this address." in throttled.text
+    assert _actions(database)[-1] == ("alice", "login", "failed")
+    clock.advance(minutes=15)
+    login(client, "alice", secret, clock)
+    assert client.get("/").status_code == 200

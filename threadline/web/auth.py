@@ -38,6 +38,7 @@ from threadline.store.crypto import derive_key
 from threadline.store.passwords import PasswordHasherPolicy
 from threadline.store.sessions import ActiveSession, Limits, Stage, load_session
 from threadline.store.signing import signing_key
+from threadline.web.throttle import LoginThrottle
 
 __all__ = [
     "CSRF_FIELD",
@@ -131,6 +132,13 @@ def database(request: Request) -> Database:
     """The app's database."""
     value = request.app.state.db
     assert isinstance(value, Database)
+    return value
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    """The app's per-address login throttle."""
+    value = request.app.state.login_throttle
+    assert isinstance(value, LoginThrottle)
     return value
 
 

@@ -24,6 +24,7 @@ from threadline.web.auth import (
     User,
     csrf_field,
 )
+from threadline.web.throttle import LoginThrottle
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,6 +46,7 @@ BASE_HEADERS = (
 def install(app: FastAPI, settings: Settings) -> None:
     """Wire security into an app: state, template globals, error pages, middleware."""
     app.state.security = Security.from_settings(settings)
+    app.state.login_throttle = LoginThrottle()
     templates = app.state.templates
     assert isinstance(templates, Jinja2Templates)
     templates.env.globals.update(

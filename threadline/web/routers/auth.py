@@ -29,6 +29,7 @@ from threadline.web.auth import (
     client_ip,
     current_session,
     database,
+    login_throttle,
     public,
     require_stage,
     security,
@@ -42,6 +43,7 @@ LOGIN_FAILED = (
     "Login failed. Check the name and password. After 5 failures in 15 minutes an account "
     "is locked until an administrator unlocks it."
 )
+THROTTLED = "Too many failed logins from this address. Wait 15 minutes and try again."
 LANDING = {Role.AUDITOR: "/audit"}
 
 Templates = Annotated[Jinja2Templates, Depends(get_templates)]
@@ -73,9 +75,15 @@ def login(
     if not acknowledge:
         context["error"] = "Acknowledge the notice to continue."
         return _page(templates, request, "login.html", context, 400)
+    throttle = login_throttle(request)
+    request.state.actor = name[:200]
+    if throttle.blocked(client_ip(request), sec.now()):
+        audit(request, "login", "user", name[:200], "failed", {"reason": "throttled"})
+        return _page(templates, request, "login.html", context | {"error": THROTTLED}, 429)
     with database(request).transaction() as connection:
         started = _login(connection, request, sec, name, password)
     if started is None:
+        throttle.failed(client_ip(request), sec.now())
         return _page(templates, request, "login.html", context | {"error": LOGIN_FAILED}, 400)
     token, location = started
     return _to(location, token, sec, request)
