@@ -439,3 +439,21 @@ def test_one_address_spraying_many_accounts_is_throttled(
     clock.advance(minutes=15)
     login(client, "alice", secret, clock)
     assert client.get("/").status_code == 200
+
+
+def test_a_new_password_ends_the_users_other_sessions(
+    settings: Settings, database: Database
+) -> None:
+    clock = Clock()
+    secret = add_user(database, settings, "alice", Role.ANALYST, clock)
+    laptop, phone = _client(settings, database, clock), _client(settings, database, clock)
+    login(laptop, "alice", secret, clock)
+    clock.advance(seconds=30)
+    login(phone, "alice", secret, clock)
+    new = "quiet harbour lantern 2031"
+    changed = post_form(
+        phone, "/password", {"current": PASSWORD, "new": new, "confirm": new}, "/password"
+    )
+    assert changed.status_code == 303
+    assert phone.get("/", follow_redirects=False).status_code == 200
+    assert laptop.get("/", follow_redirects=False).headers["location"] == "/login"

@@ -129,11 +129,17 @@ def revoke(connection: Connection, hashed: str, now: datetime) -> None:
     )
 
 
-def revoke_user_sessions(connection: Connection, user_id: int, now: datetime) -> int:
-    """End every live session of a user (role change, disable, password reset)."""
+def revoke_user_sessions(
+    connection: Connection, user_id: int, now: datetime, keep: str = ""
+) -> int:
+    """End every live session of a user but `keep` (role change, disable, new password)."""
     result = connection.execute(
         update(sessions)
-        .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+        .where(
+            sessions.c.user_id == user_id,
+            sessions.c.revoked_at.is_(None),
+            sessions.c.token_hash != keep,
+        )
         .values(revoked_at=now)
     )
     return int(result.rowcount)

@@ -17,6 +17,7 @@ from threadline.store.sessions import (
     Stage,
     create_session,
     revoke,
+    revoke_user_sessions,
     session_stage,
     set_stage,
     token_hash,
@@ -188,6 +189,8 @@ def _change(
         {"problems": problems},
         connection=connection,
     )
+    if not problems:  # a new password ends the user's other sessions
+        revoke_user_sessions(connection, user_id, sec.now(), keep=session.token_hash)
     if not problems and session.stage is Stage.PASSWORD:
         enrolled = accounts.get_account(connection, user_id).mfa_enrolled
         set_stage(connection, session.token_hash, _after_password(enrolled, sec.settings.demo_mode))
