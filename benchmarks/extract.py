@@ -76,6 +76,15 @@ def _memory(records: list[dict[str, Any]], total: int, checkpoints: list[int]) -
     print(f"  {written / 1e6:,.0f} MB of JSON lines produced")
 
 
+def _noise() -> None:
+    """A fixed pure-Python loop, timed: on a shared machine it shows how slow a core is now."""
+    started = time.process_time()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    print(f"reference loop (5M additions): {time.process_time() - started:.3f} s CPU")
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,6 +93,7 @@ def main() -> None:
     parser.add_argument("--stream", type=int, default=300_000, help="ads in the memory stream")
     args = parser.parse_args()
     records = _corpus(args.ads)
+    _noise()
     _throughput([ad_from_record(r) for r in records], args.runs)
     if args.stream:
         checkpoints = sorted({min(100_000, args.stream), args.stream})
