@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,13 +27,16 @@ from threadline.store import Database
 from threadline.store import intercept as repo
 
 log = logging.getLogger(__name__)
-BATCH_LIMIT = 256
+BATCH_LIMIT = 64
 QUEUE_LIMIT = 20_000
 SEND_BATCH = 100
 LEASE = timedelta(seconds=30)
 RETRY_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 8
 
+# Writers in one process take turns on this lock instead of on SQLite's busy handler, which
+# sleeps in steps of up to 100 ms while it waits.
+WriteLock = threading.Lock
 # The outcome of one HTTP request: (status code, or 0 when it did not get through; detail).
 Transport = Callable[[OutboundRequest], tuple[int, str]]
 _STOP = object()
@@ -47,9 +51,12 @@ class BusyError(ThreadlineError):
 class IntakeQueue:
     """Commits inbound messages in groups: one transaction (one fsync) for many messages."""
 
-    def __init__(self, database: Database, config: InterceptConfig) -> None:
+    def __init__(
+        self, database: Database, config: InterceptConfig, lock: WriteLock | None = None
+    ) -> None:
         self._database = database
         self._config = config
+        self._lock = lock or nullcontext()
         self._queue: queue.Queue[object] = queue.Queue(QUEUE_LIMIT)
         self._thread = threading.Thread(target=self._run, name="intercept-intake", daemon=True)
         self._thread.start()
@@ -93,9 +100,10 @@ class IntakeQueue:
 
     def _commit(self, items: list[tuple[Intake, bool, Future[Outcome]]]) -> None:
         try:
-            outcomes = handle_batch(
-                self._database, self._config, [i[0] for i in items], [i[1] for i in items]
-            )
+            with self._lock:
+                outcomes = handle_batch(
+                    self._database, self._config, [i[0] for i in items], [i[1] for i in items]
+                )
         except Exception as exc:
             log.exception("intake batch failed")
             for _, _, future in items:
@@ -122,6 +130,7 @@ def send_due(
     transport: Transport,
     now: datetime | None = None,
     limit: int = SEND_BATCH,
+    lock: WriteLock | None = None,
 ) -> SendCounts:
     """Claim due outbox rows (committed), send each, record the results in one transaction.
 
@@ -130,10 +139,11 @@ def send_due(
     key, so a carrier that honours the key delivers it once.
     """
     moment = now or datetime.now(UTC)
-    with database.transaction() as connection:
+    guard = lock or nullcontext()
+    with guard, database.transaction() as connection:
         due = repo.claimed(connection, repo.claim_due(connection, moment, limit, LEASE))
     results = [_attempt(config, secrets, transport, item) for item in due]
-    with database.transaction() as connection:
+    with guard, database.transaction() as connection:
         slots = [
             _record(connection, item, result) for item, result in zip(due, results, strict=True)
         ]
@@ -179,8 +189,10 @@ class Sender:
         secrets: Secrets,
         transport: Transport,
         interval: float = 0.2,
+        lock: WriteLock | None = None,
     ) -> None:
         self._args = (database, config, secrets, transport)
+        self._lock = lock
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="intercept-sender", daemon=True)
@@ -194,7 +206,7 @@ class Sender:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                counts = send_due(*self._args)
+                counts = send_due(*self._args, lock=self._lock)
             except Exception:
                 log.exception("sender pass failed")
                 counts = SendCounts()
