@@ -173,9 +173,13 @@ def _verify_twilio(request: WebRequest, secrets: Secrets) -> None:
 
 def _url_variants(url: str) -> list[str]:
     # Twilio may sign with or without the default port; accept either, as its SDK does.
-    parts = urlsplit(url)
-    host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if parts.port else parts.netloc
-    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    try:
+        parts = urlsplit(url)
+        given_port = parts.port
+    except ValueError:  # a Host header that is not a host: only the URL as given can match
+        return [url]
+    host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if given_port else parts.netloc
+    port = given_port or {"https": 443, "http": 80}.get(parts.scheme)
     bare = urlunsplit(parts._replace(netloc=host))
     ported = urlunsplit(parts._replace(netloc=f"{host}:{port}")) if port else bare
     return list(dict.fromkeys([url, bare, ported]))
