@@ -35,7 +35,7 @@ def test_healthz_is_503_without_a_schema(settings: Settings, tmp_path: Path) -> 
 def test_home_page_shows_corpus_counts(settings: Settings, database: Database) -> None:
     with database.transaction() as connection:
         save_ads(connection, ensure_source(connection, "corpus"), [an_ad("a"), an_ad("b")])
-    page = logged_in(settings, database, Role.ANALYST, Clock()).get("/")
+    page = logged_in(settings, database, Role.ANALYST, Clock()).get("/corpus")
     assert page.status_code == 200
     assert '<dd id="count-ads">2</dd>' in page.text
     assert '<dd id="count-sources">1</dd>' in page.text
