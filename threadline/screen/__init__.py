@@ -2,6 +2,7 @@
 
 from threadline.screen._decide import Facts, NetworkFacts, ReasonCode, Verdict, decide
 from threadline.screen._identifiers import WATCH_KINDS, canonical, image_key
+from threadline.screen._journal import Journal
 from threadline.screen._limits import RateLimiter
 from threadline.screen._rules import RULE_PATHS, RULES_PATH, RuleSet, load_rules, validate_rules
 from threadline.screen._schemas import (
@@ -39,6 +40,7 @@ __all__ = [
     "BatchOut",
     "Facts",
     "ImageIn",
+    "Journal",
     "NetworkFacts",
     "QuotaExceededError",
     "RateLimiter",

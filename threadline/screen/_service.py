@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from threadline.screen._identifiers import (
     canonical,
     image_key,
 )
+from threadline.screen._journal import Journal, Record, write_records
 from threadline.screen._rules import RuleSet, load_rules
 from threadline.screen._schemas import (
     AdIn,
@@ -33,6 +33,7 @@ from threadline.screen._schemas import (
     WatchlistDownload,
     WatchlistOut,
 )
+from threadline.screen._watchcache import NetworkCache, WatchCache
 from threadline.settings import Settings
 from threadline.store import AuditEvent, BlobStore, Database, FieldCipher, append_audit, keyed_hash
 from threadline.store.ads import ensure_source, register_images, save_ads
@@ -43,15 +44,11 @@ from threadline.store.screen import (
     TipIn,
     active_watch,
     ad_row_id,
-    add_usage,
     add_watch,
     file_tip,
-    known_networks,
-    log_requests,
     platform_hash_key,
     platform_keyed_hash,
     usage_on,
-    watch_hits,
 )
 
 
@@ -74,6 +71,8 @@ class Screener:
     rules: RuleSet
     region: str
     daily_quota: int
+    watch: WatchCache = field(default_factory=WatchCache, compare=False)
+    networks: NetworkCache = field(default_factory=NetworkCache, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Screener:
@@ -101,34 +100,40 @@ class Screener:
         images = [image_key(data) for data in _image_bytes(ad)]
         hashes = [keyed_hash(self.secret, k, v) for k, v in pairs]
         hashes += [keyed_hash(self.secret, "image", key) for key in images]
-        match = known_networks(connection, pairs)
+        match = self.networks.match(connection, pairs)
         return Facts(
             extraction=extraction,
             network=NetworkFacts(match.networks, match.max_size, match.juvenile, match.risk_max),
-            watch_kinds=tuple(watch_hits(connection, hashes)),
+            watch_kinds=tuple(self.watch.kinds(connection, hashes)),
         )
 
 
 def screen_ads(
-    database: Database, screener: Screener, platform: Platform, ads: Sequence[AdIn], ip: str = ""
+    database: Database,
+    screener: Screener,
+    platform: Platform,
+    ads: Sequence[AdIn],
+    ip: str = "",
+    journal: Journal | None = None,
 ) -> list[ScreenOut]:
-    """Screen ads for a platform: decisions out; usage, request log and audit row stored."""
+    """Screen ads for a platform: decisions out; usage, request log and audit row stored
+    (through the journal's group commit when one is given) before the answer goes back."""
     now = datetime.now(UTC)
-    _check_quota(database, screener, platform, len(ads), now)
     with database.engine.connect() as connection:
+        used = journal.used(connection, platform.id, now.date()) if journal else None
+        _check_quota(connection, screener, platform, len(ads), now, used)
         verdicts = [screener.verdict(connection, ad) for ad in ads]
     results = [_out(uuid.uuid4().hex, ad.id, v) for ad, v in zip(ads, verdicts, strict=True)]
-    rows = [
+    rows = tuple(
         _log_row(screener, platform, now, ad, r, v)
         for ad, r, v in zip(ads, results, verdicts, strict=True)
-    ]
-    with database.transaction() as connection:
-        log_requests(connection, rows)
-        add_usage(connection, platform.id, now.date(), len(ads))
-        detail = {"ads": len(ads), "decisions": dict(Counter(r.decision for r in results))}
-        detail["rules_version"] = screener.rules.version
-        action = "screen" if len(ads) == 1 else "screen.batch"
-        _audit(connection, platform, action, results[0].request_id, ip, detail)
+    )
+    record = Record(platform.id, platform.name, ip, now.date(), rows, screener.rules.version)
+    if journal is not None:
+        journal.write(record)
+    else:
+        with database.transaction() as connection:
+            write_records(connection, [record])
     return results
 
 
@@ -202,7 +207,9 @@ def add_to_watchlist(
     normalized = canonical(kind, value, screener.region)
     hashed = keyed_hash(screener.secret, kind, normalized)
     with database.transaction() as connection:
-        return add_watch(connection, (kind, normalized, note), actor, screener.cipher, hashed)
+        entry = add_watch(connection, (kind, normalized, note), actor, screener.cipher, hashed)
+    screener.watch.invalidate()
+    return entry
 
 
 def audit_refusal(
@@ -245,10 +252,15 @@ def seconds_to_midnight(now: datetime) -> int:
 
 
 def _check_quota(
-    database: Database, screener: Screener, platform: Platform, ads: int, now: datetime
+    connection: Connection,
+    screener: Screener,
+    platform: Platform,
+    ads: int,
+    now: datetime,
+    used: int | None = None,
 ) -> None:
     quota = platform.daily_quota if platform.daily_quota is not None else screener.daily_quota
-    with database.engine.connect() as connection:
+    if used is None:
         used = usage_on(connection, platform.id, now.date())
     if used + ads > quota:
         raise QuotaExceededError(

@@ -95,11 +95,30 @@ class NetworkMatch:
 
 
 def known_networks(connection: Connection, pairs: Sequence[tuple[str, str]]) -> NetworkMatch:
-    """Networks holding an ad with any of these (kind, value) identifiers."""
+    """Networks holding an ad with any of these (kind, value) identifiers, in summary."""
+    found = networks_by_identifier(connection, pairs)
+    return summarize_networks({n for rows in found.values() for n in rows})
+
+
+NetworkRow = tuple[str, int, bool, float]  # id, size, juvenile, risk_max
+
+
+def networks_by_identifier(
+    connection: Connection, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[NetworkRow, ...]]:
+    """For each (kind, value), the stored networks holding an ad that shows it."""
+    found: dict[tuple[str, str], set[NetworkRow]] = {pair: set() for pair in pairs}
     if not pairs:
-        return NetworkMatch()
+        return {}
     query = (
-        select(networks.c.id, networks.c.size, networks.c.juvenile, networks.c.risk_max)
+        select(
+            identifiers.c.kind,
+            identifiers.c.value,
+            networks.c.id,
+            networks.c.size,
+            networks.c.juvenile,
+            networks.c.risk_max,
+        )
         .select_from(identifiers)
         .join(ad_identifiers, ad_identifiers.c.identifier_id == identifiers.c.id)
         .join(memberships, memberships.c.ad_id == ad_identifiers.c.ad_id)
@@ -107,14 +126,21 @@ def known_networks(connection: Connection, pairs: Sequence[tuple[str, str]]) -> 
         .where(tuple_(identifiers.c.kind, identifiers.c.value).in_(list(pairs)))
         .distinct()
     )
-    rows = connection.execute(query).all()
+    for kind, value, *network in connection.execute(query):
+        row = (str(network[0]), int(network[1]), bool(network[2]), float(network[3]))
+        found[(kind, value)].add(row)
+    return {pair: tuple(sorted(rows)) for pair, rows in found.items()}
+
+
+def summarize_networks(rows: set[NetworkRow]) -> NetworkMatch:
+    """The summary of a set of networks."""
     if not rows:
         return NetworkMatch()
     return NetworkMatch(
         networks=len(rows),
-        max_size=max(int(r.size) for r in rows),
-        juvenile=any(bool(r.juvenile) for r in rows),
-        risk_max=max(float(r.risk_max) for r in rows),
+        max_size=max(r[1] for r in rows),
+        juvenile=any(r[2] for r in rows),
+        risk_max=max(r[3] for r in rows),
     )
 
 
@@ -300,6 +326,14 @@ def active_watch(connection: Connection) -> list[WatchEntry]:
         WatchEntry(r.id, r.kind, r.keyed_hash, r.value_enc, r.note, r.added_by, r.added_at)
         for r in rows
     ]
+
+
+def watch_index(connection: Connection) -> dict[str, str]:
+    """Keyed hash -> kind of every active watchlist entry."""
+    rows = connection.execute(
+        select(watchlist.c.keyed_hash, watchlist.c.kind).where(watchlist.c.removed_at.is_(None))
+    )
+    return {str(hashed): str(kind) for hashed, kind in rows}
 
 
 def watch_hits(connection: Connection, hashes: Sequence[str]) -> list[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from threadline.screen import (
     AdIn,
@@ -25,7 +27,6 @@ from threadline.store.screen import Platform
 from threadline.web.apikeys import ScreenState, peer, platform_key, screen_state
 from threadline.web.auth import public
 
-T = TypeVar("T")
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 BATCH_PATH = "/api/v1/screen/batch"
 
@@ -77,37 +78,51 @@ State = Annotated[ScreenState, Depends(screen_state)]
 Caller = Annotated[Platform, Depends(platform_key)]
 
 
+# Handlers are async and hand the blocking work to the thread pool in one step: a sync
+# handler would also serialize its response in the pool, two hops per call instead of one.
+# The screening answers are built as pydantic models already; they are written out as
+# JSON directly rather than validated a second time by FastAPI's response_model.
 @router.post("/screen", response_model=ScreenOut)
-def screen(ad: AdIn, request: Request, state: State, platform: Caller) -> ScreenOut:
+async def screen(ad: AdIn, request: Request, state: State, platform: Caller) -> Response:
     """Screen one ad: decision, score, reasons with spans, watchlist hit (never which entry)."""
-    return _quota_guard(
-        lambda: screen_ads(state.database, state.screener, platform, [ad], peer(request))[0]
-    )
+    results = await _screen(state, platform, [ad], peer(request))
+    return _json(results[0])
 
 
 @router.post("/screen/batch", response_model=BatchOut)
-def screen_batch(batch: BatchIn, request: Request, state: State, platform: Caller) -> BatchOut:
+async def screen_batch(
+    batch: BatchIn, request: Request, state: State, platform: Caller
+) -> Response:
     """Screen up to 1,000 ads; results in the order sent."""
-    results = _quota_guard(
-        lambda: screen_ads(state.database, state.screener, platform, batch.ads, peer(request))
-    )
-    return BatchOut(results=results)
+    return _json(BatchOut(results=await _screen(state, platform, batch.ads, peer(request))))
 
 
 @router.post("/reports", response_model=ReportOut, status_code=202)
-def report(body: ReportIn, request: Request, state: State, platform: Caller) -> ReportOut:
+async def report(body: ReportIn, request: Request, state: State, platform: Caller) -> ReportOut:
     """Forward a suspicious ad with the platform's account data to the investigators' queue."""
-    return file_report(state.database, state.blobs, state.screener, platform, body, peer(request))
+    return await run_in_threadpool(
+        file_report, state.database, state.blobs, state.screener, platform, body, peer(request)
+    )
 
 
 @router.get("/watchlist", response_model=WatchlistDownload)
-def watchlist(request: Request, state: State, platform: Caller) -> WatchlistDownload:
+async def watchlist(request: Request, state: State, platform: Caller) -> WatchlistDownload:
     """The watchlist as keyed hashes under this platform's own key, for offline matching."""
-    return hashed_watchlist(state.database, state.screener, platform, peer(request))
+    return await run_in_threadpool(
+        hashed_watchlist, state.database, state.screener, platform, peer(request)
+    )
 
 
-def _quota_guard(call: Callable[[], T]) -> T:
+def _json(body: BaseModel) -> Response:
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
+async def _screen(
+    state: ScreenState, platform: Platform, ads: list[AdIn], ip: str
+) -> list[ScreenOut]:
     try:
-        return call()
+        return await run_in_threadpool(
+            screen_ads, state.database, state.screener, platform, ads, ip, state.journal
+        )
     except QuotaExceededError as exc:
         raise HTTPException(429, exc.detail, headers={"Retry-After": str(exc.retry_after)}) from exc

@@ -1,0 +1,202 @@
+"""Screening API latency and batch time: `python benchmarks/screen.py [--rate 200] [--seconds 60]`.
+
+Starts `threadline serve` on 127.0.0.1 with a fresh SQLite database and one platform key,
+then, per run, sends single-ad screens at a fixed rate (open loop: request i is due at
+start + i/rate, and its latency counts from when it was due, so a stalled server cannot
+hide queueing) and times one batch of 1,000 ads. Prints p50/p99, the achieved rate and
+errors per run and their medians. Every loop is bounded in count and in time; the target is
+loopback only. The server and this load generator share the machine's cores, so the load
+average is printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import median
+
+HOST = "127.0.0.1"
+FIELDS = ("id", "site", "url", "title", "body", "posted_at", "city", "region", "country")
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """One fixed-rate run."""
+
+    sent: int
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    achieved_rps: float
+
+
+def sample_ads(n: int) -> list[dict[str, Any]]:
+    """Synthetic ads in the API's shape (the generator's ground truth left out)."""
+    from threadline.synth import generate_ads
+
+    return [{k: r[k] for k in FIELDS if r.get(k)} for r in generate_ads(n, seed=7, image_dir=None)]
+
+
+def prepare(data_dir: Path) -> str:
+    """A migrated database with one platform and a small watchlist; returns the API key."""
+    from threadline.screen import Screener, add_to_watchlist
+    from threadline.settings import Settings
+    from threadline.store import Database
+    from threadline.store.screen import create_platform
+
+    settings = Settings(data_dir=data_dir, secret_key="benchmark-key")  # type: ignore[arg-type]
+    database = Database.from_settings(settings)
+    database.migrate()
+    with database.transaction() as connection:
+        _, key = create_platform(connection, "bench", "benchmark")
+    screener = Screener.from_settings(settings)
+    for phone in ("702-555-0101", "702-555-0102", "312-555-0199"):
+        add_to_watchlist(database, screener, "phone", phone, "benchmark", "benchmark")
+    database.dispose()
+    return key
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """`threadline serve` on loopback, rate limit and quota out of the way."""
+    env = os.environ | {
+        "THREADLINE_DATA_DIR": str(data_dir),
+        "THREADLINE_SECRET_KEY": "benchmark-key",
+        "THREADLINE_SCREEN_RATE_LIMIT": "100000",
+        "THREADLINE_SCREEN_RATE_BURST": "100000",
+        "THREADLINE_LOG_LEVEL": "WARNING",
+        "THREADLINE_INTERCEPT_SENDER": "false",
+    }
+    args = [sys.executable, "-m", "threadline", "serve", "--host", HOST, "--port", str(port)]
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_ready(base: str, seconds: float = 120.0) -> None:
+    """Poll /healthz until the server answers (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("server did not start")
+
+
+async def _one(
+    client: httpx.AsyncClient, ad: dict[str, Any], due: float, out: list[float | None]
+) -> None:
+    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+    try:
+        response = await client.post("/api/v1/screen", json=ad)
+        ok = response.status_code == 200
+    except httpx.HTTPError:
+        ok = False
+    out.append(time.perf_counter() - due if ok else None)
+
+
+async def load(
+    base: str, key: str, ads: list[dict[str, Any]], rate: float, seconds: float
+) -> LoadRun:
+    """Send rate*seconds screens on schedule; latency counts from each request's due time."""
+    count = int(rate * seconds)
+    results: list[float | None] = []
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=10
+    ) as client:
+        start = time.perf_counter() + 0.5
+        tasks = [
+            asyncio.create_task(_one(client, ads[i % len(ads)], start + i / rate, results))
+            for i in range(count)
+        ]
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 60)
+        elapsed = time.perf_counter() - start
+    latencies = sorted(r for r in results if r is not None)
+    errors = sum(1 for r in results if r is None)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else 0.0
+    p50 = statistics.median(latencies) if latencies else 0.0
+    return LoadRun(count, errors, p50 * 1000, p99 * 1000, len(latencies) / elapsed)
+
+
+def batch_seconds(base: str, key: str, ads: list[dict[str, Any]]) -> float:
+    """Wall time of one batch of 1,000 ads."""
+    body = {"ads": [dict(ad, id=f"batch-{i}") for i, ad in enumerate(ads[:1000])]}
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{base}/api/v1/screen/batch",
+        json=body,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=120,
+    )
+    seconds = time.perf_counter() - started
+    if response.status_code != 200 or len(response.json()["results"]) != 1000:
+        raise SystemExit(f"batch failed: {response.status_code}")
+    return seconds
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def main() -> None:
+    """Start the server, run the load and the batch `--runs` times, print figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    ads = sample_ads(2000)
+    with tempfile.TemporaryDirectory() as workdir:
+        data_dir = Path(workdir) / "var"
+        key = prepare(data_dir)
+        port = free_port()
+        server = start_server(data_dir, port)
+        base = f"http://{HOST}:{port}"
+        try:
+            wait_ready(base)
+            runs, batches = [], []
+            for number in range(1, args.runs + 1):
+                before = os.getloadavg()[0]
+                run = asyncio.run(load(base, key, ads, args.rate, args.seconds))
+                batch = batch_seconds(base, key, ads)
+                runs.append(run)
+                batches.append(batch)
+                print(
+                    f"run {number}: {run.sent} screens at {args.rate:g}/s target, "
+                    f"{run.achieved_rps:.1f}/s achieved, p50 {run.p50_ms:.1f} ms, "
+                    f"p99 {run.p99_ms:.1f} ms, errors {run.errors}; batch of 1,000: "
+                    f"{batch:.2f} s; load average {before:.2f} -> {os.getloadavg()[0]:.2f}"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(
+        f"median of {args.runs}: p50 {median([r.p50_ms for r in runs]):.1f} ms, "
+        f"p99 {median([r.p99_ms for r in runs]):.1f} ms, "
+        f"{median([r.achieved_rps for r in runs]):.1f} req/s, "
+        f"errors {median([float(r.errors) for r in runs]):.0f}, "
+        f"batch of 1,000 {median(batches):.2f} s ({os.cpu_count()} cores shared)"
+    )
+
+
+if __name__ == "__main__":
+    main()
