@@ -234,3 +234,31 @@ def test_reading_any_token_raises_only_decryption_error(token: str) -> None:
     for call in (lambda: cipher.decrypt(token, "ctx"), lambda: cipher.needs_rotation(token)):
         with contextlib.suppress(DecryptionError):
             call()
+
+
+class _RacingCipher(FieldCipher):
+    """Re-seals like FieldCipher, but first lets another writer change the row (a race)."""
+
+    def __init__(self, database: Database, racer: FieldCipher) -> None:
+        super().__init__({"new": b"\x02" * 32, "old": b"\x01" * 32}, "new")
+        self.database, self.racer = database, racer
+
+    def rotate(self, token: str, context: str) -> str:
+        with self.database.transaction() as connection:  # another connection, committed
+            connection.execute(
+                users.update().values(totp_secret=self.racer.encrypt("RACED", context))
+            )
+        return super().rotate(token, context)
+
+
+def test_rotation_never_overwrites_a_value_written_while_it_runs(database: Database) -> None:
+    old = FieldCipher.from_spec(f"old:{OLD}", b"s")
+    with database.transaction() as connection:
+        account, _ = create_user(connection, "gina", Role.ANALYST, FAST, T0)
+        begin_enrolment(connection, account.id, old)
+    newer = FieldCipher.from_spec(f"new:{NEW},old:{OLD}", b"s")
+    counts = rotate_keys(database, _RacingCipher(database, newer), ENCRYPTED_COLUMNS[:1])
+    assert [(c.checked, c.rotated) for c in counts] == [(1, 0)]
+    with database.transaction() as connection:
+        token = connection.execute(select(users.c.totp_secret)).scalar_one()
+    assert newer.decrypt(token, "users.totp_secret") == "RACED"
