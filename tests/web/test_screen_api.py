@@ -4,9 +4,16 @@ and schemathesis against its OpenAPI with a valid key."""
 from __future__ import annotations
 
 import base64
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -23,6 +30,7 @@ from threadline.store import BlobStore, Database
 from threadline.store.screen import create_platform, revoke_platform, tip_queue
 from threadline.store.tables import ads, audit_log
 from threadline.store.tables_screen import screen_requests, tips
+from threadline.synth import generate_ads
 from threadline.web import create_app
 
 AD = {"id": "p-1", "title": "Fresh girl", "body": "Fresh 17yo. Text 702-555-0142"}
@@ -257,3 +265,51 @@ def test_schemathesis_finds_no_server_error(api: tuple[TestClient, str]) -> None
         except Exception as exc:
             failures.append(f"{operation.label}: {str(exc).splitlines()[0][:300]}")
     assert failures == []
+
+
+@pytest.mark.slow
+def test_a_platform_screens_sample_ads_over_loopback(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    settings = Settings(data_dir=data, secret_key="loopback-key")  # type: ignore[arg-type]
+    database = Database.from_settings(settings)
+    database.migrate()
+    with database.transaction() as connection:
+        _, key = create_platform(connection, "loopback", "admin")
+    database.dispose()
+    port = _free_port()
+    env = os.environ | {"THREADLINE_DATA_DIR": str(data), "THREADLINE_SECRET_KEY": "loopback-key"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "threadline", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/healthz")
+        fields = ("id", "site", "url", "title", "body", "posted_at", "city", "region", "country")
+        ads = [{k: r[k] for k in fields if r.get(k)} for r in generate_ads(20, 3, None)]
+        with httpx.Client(base_url=base, headers=_auth(key), timeout=30) as client:
+            answers = [client.post("/api/v1/screen", json=ad) for ad in ads]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert [a.status_code for a in answers] == [200] * 20
+    assert {a.json()["decision"] for a in answers} <= {"allow", "review", "block"}
+    assert [a.json()["ad_id"] for a in answers] == [ad["id"] for ad in ads]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(url: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
