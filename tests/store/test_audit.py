@@ -129,3 +129,11 @@ def _tamper(path: Path, statement: str, params: tuple[object, ...] = ()) -> None
         connection.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
         connection.execute(statement, params)
     connection.close()
+
+
+def test_the_transaction_goes_on_after_verify(database: Database) -> None:
+    _append_three(database)
+    with database.transaction() as connection:
+        assert verify_chain(connection).ok is True
+        append_audit(connection, AuditEvent("bob", "audit.verify"), at=AT)
+        assert verify_chain(connection).rows == 4

@@ -95,8 +95,9 @@ def iter_ads(connection: Connection, after_row_id: int = 0) -> Iterator[StoredAd
         .join(sources, sources.c.id == ads.c.source_id)
         .where(ads.c.id > after_row_id)
         .order_by(ads.c.id)
+        .execution_options(yield_per=2000)
     )
-    for chunk in connection.execution_options(yield_per=2000).execute(query).partitions():
+    for chunk in connection.execute(query).partitions():
         images = _images_for(connection, [row.id for row in chunk])
         for row in chunk:
             yield _stored(row, images.get(int(row.id), ()))

@@ -60,8 +60,9 @@ def append_audit(connection: Connection, event: AuditEvent, at: datetime | None 
 def verify_chain(connection: Connection) -> ChainCheck:
     """Recompute every row's hash in order; name the first row that does not hold."""
     expected_prev, count = "0" * 64, 0
-    rows = connection.execution_options(yield_per=1000).execute(
-        select(audit_log).order_by(audit_log.c.seq)
+    # yield_per on the statement, not the connection: the caller's transaction goes on after.
+    rows = connection.execute(
+        select(audit_log).order_by(audit_log.c.seq).execution_options(yield_per=1000)
     )
     for row in rows:
         count += 1
