@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any, TypeVar
+
 import click
 from rich.progress import Progress, TaskID
 
 from threadline.cli._common import get_settings, show_progress
 from threadline.cli._db import open_database
-from threadline.pipeline import AnalyzeOptions
+from threadline.pipeline import EXECUTORS, AnalyzeOptions, make_executor
 from threadline.pipeline import analyze as run_analysis
 from threadline.store import BlobStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def executor_options(command: F) -> F:
+    """`--executor local|dask` and `--scheduler ADDRESS`, shared by extract, link and analyze."""
+    command = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="Dask scheduler address (tcp://host:8786); without one, --executor dask "
+        "starts a LocalCluster on this machine.",
+    )(command)
+    return click.option(
+        "--executor",
+        type=click.Choice(sorted(EXECUTORS)),
+        default="local",
+        show_default=True,
+        help="Where partitions run: in this process, or on Dask workers (same results).",
+    )(command)
 
 
 @click.command()
 @click.option("--faces", is_flag=True, help="Also detect faces in ad images and queue matches.")
+@executor_options
 @click.pass_context
-def analyze(ctx: click.Context, faces: bool) -> None:
+def analyze(ctx: click.Context, faces: bool, executor: str, scheduler: str | None) -> None:
     """Extract identifiers, indicators and risk from new or changed ads, then link all ads.
 
     Stores findings with their evidence spans, identifiers (with keyed hashes), risk, and the
@@ -39,7 +64,8 @@ def analyze(ctx: click.Context, faces: bool) -> None:
             task = tasks.setdefault(stage, bar.add_task(stage, total=None))
             bar.advance(task, count)
 
-        report = run_analysis(database, options, progress)
+        with closing(make_executor(executor, scheduler)) as runner:
+            report = run_analysis(database, options, progress, runner)
     click.echo(
         f"extracted {report.extracted}, hashed {report.images_hashed} images, "
         f"linked {report.linked} ads into {report.networks} networks "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from threadline.cli._common import (
     show_progress,
     write_json_line,
 )
+from threadline.cli.analyze import executor_options
+from threadline.cli.extract import record_partitions
 from threadline.link import (
     LinkResult,
     LinkState,
@@ -27,6 +31,7 @@ from threadline.link import (
     network_movements,
 )
 from threadline.model import AdEvidence, ad_from_record
+from threadline.pipeline import Executor, make_executor
 
 Extractor = Callable[[dict[str, Any], str], dict[str, Any]]
 
@@ -102,6 +107,21 @@ def read_evidence(ctx: click.Context, input_path: str) -> Iterator[AdEvidence]:
             yield evidence_from_record(record, extract, region)
 
 
+def evidence_partition(records: list[dict[str, Any]], region: str) -> list[AdEvidence]:
+    """Evidence of one partition of records, extracting and hashing images (runs on workers)."""
+    extract = _extractor()
+    return [evidence_from_record(record, extract, region) for record in records]
+
+
+def _mapped_evidence(ctx: click.Context, input_path: str, runner: Executor) -> Iterator[AdEvidence]:
+    """Evidence for every record of the input, partitions run by `runner`, in input order."""
+    work = partial(evidence_partition, region=get_settings(ctx).default_region)
+    with open_input(input_path) as stream:
+        parts = record_partitions(read_json_lines(stream, input_path))
+        for part in runner.map(work, parts):
+            yield from part
+
+
 def _movement(state: LinkState) -> dict[str, Any]:
     movements = network_movements(state)
     return {
@@ -166,6 +186,7 @@ def summary_record(result: LinkResult, state: LinkState) -> dict[str, Any]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Link state file: loaded when it exists, saved after, so batches join earlier ones.",
 )
+@executor_options
 @click.pass_context
 def link(
     ctx: click.Context,
@@ -173,18 +194,22 @@ def link(
     output_path: str,
     summary_path: str | None,
     state_path: Path | None,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Link ads into networks through shared phones, emails, handles, images and templates.
 
     Reads ad records as JSON lines (raw, or with `extracted` from `threadline extract`) and
     writes one line per ad: {"id", "network", "via": ["phone:+1702…", "template:T…", …]}.
     Identifiers spread over many unrelated ads (a site's own number) are set aside and
-    listed with the reason in the summary.
+    listed with the reason in the summary. With --executor dask, extraction and image
+    hashing run on the workers; the networks are merged here, the same as in process.
     """
     state = LinkState.load(state_path) if state_path and state_path.exists() else LinkState()
     with Progress(disable=not show_progress(), transient=True) as progress:
         progress.add_task("linking", total=None)
-        evidence = list(read_evidence(ctx, input_path))
+        with closing(make_executor(executor, scheduler)) as runner:
+            evidence = list(_mapped_evidence(ctx, input_path, runner))
         result = link_ads(evidence, state)
     by_id = {m.ad_id: m for m in result.memberships}
     with open_output(output_path) as out:

@@ -1,19 +1,28 @@
-"""Batch orchestration: analysis of what is stored."""
+"""Batch orchestration: analysis of what is stored, in process or on a Dask cluster."""
 
 from threadline.pipeline.analyze import (
     AnalyzeOptions,
     AnalyzeReport,
     analyze,
+    extract_partition,
     extract_stored,
     hash_images,
+    hash_partition,
     link_stored,
 )
+from threadline.pipeline.executors import EXECUTORS, Executor, LocalExecutor, make_executor
 
 __all__ = [
+    "EXECUTORS",
     "AnalyzeOptions",
     "AnalyzeReport",
+    "Executor",
+    "LocalExecutor",
     "analyze",
+    "extract_partition",
     "extract_stored",
     "hash_images",
+    "hash_partition",
     "link_stored",
+    "make_executor",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,11 +12,13 @@ from threadline.errors import ThreadlineError
 from threadline.extract import extract_ad
 from threadline.faces import FaceRunReport, analyze_ad_faces, load_model
 from threadline.link import LinkResult, LinkState, NetworkSummary, hash_image, link_ads
+from threadline.pipeline.executors import Executor, LocalExecutor
 from threadline.store import (
     AnalyzedAd,
     BlobStore,
     Database,
     NetworkRecord,
+    StoredAd,
     get_ads,
     images_without_phash,
     iter_ad_evidence,
@@ -56,15 +59,20 @@ class AnalyzeOptions:
 
 
 def analyze(
-    database: Database, options: AnalyzeOptions, progress: Progress | None = None
+    database: Database,
+    options: AnalyzeOptions,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> AnalyzeReport:
     """Extract what is new or changed, hash new images, then link every ad into networks.
 
     Linking is incremental: the persisted link state takes only ads it has not seen; when an
-    ad it has seen was changed, the state is rebuilt from the whole corpus.
+    ad it has seen was changed, the state is rebuilt from the whole corpus. The executor runs
+    extraction and image hashing per partition (in process by default); the global merge of
+    networks runs here, through the one `LinkState`, so every executor gives the same networks.
     """
-    changed = extract_stored(database, options, progress)
-    hashed = hash_images(database, options.blobs, progress)
+    changed = extract_stored(database, options, progress, executor)
+    hashed = hash_images(database, options.blobs, progress, executor)
     faces = _faces(database, options, progress)
     state, rebuilt = _link_state(options.state_path, changed)
     result = link_stored(database, state, progress)
@@ -82,34 +90,57 @@ def analyze(
 
 
 def extract_stored(
-    database: Database, options: AnalyzeOptions, progress: Progress | None = None
+    database: Database,
+    options: AnalyzeOptions,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[int]:
-    """Run extraction on every ad never analyzed or changed since; return their row ids."""
+    """Run extraction on every ad never analyzed or changed since; return their row ids.
+
+    Each partition is extracted where the executor runs it; the driver writes the results,
+    each with the content hash of the version it read, so an ad changed meanwhile is redone.
+    """
     with database.transaction() as connection:
         row_ids = unanalyzed_row_ids(connection)
-    for chunk in _chunks(row_ids, BATCH):
+    run = executor or LocalExecutor()
+    work = partial(extract_partition, region=options.region)
+    for batch in run.map(work, _stored_partitions(database, row_ids)):
         with database.transaction() as connection:
-            batch = [
-                AnalyzedAd(s.row_id, s.content_hash, extract_ad(s.ad, options.region))
-                for s in get_ads(connection, chunk)
-            ]
             save_extractions(connection, batch, options.secret_key)
         if progress:
-            progress("extract", len(chunk))
+            progress("extract", len(batch))
     return row_ids
 
 
-def hash_images(database: Database, blobs: BlobStore, progress: Progress | None = None) -> int:
-    """Perceptually hash every stored image blob once; unreadable images are marked, not retried."""
+def extract_partition(stored: list[StoredAd], region: str) -> list[AnalyzedAd]:
+    """Extraction of one partition of stored ads (pure: runs on any worker)."""
+    return [AnalyzedAd(s.row_id, s.content_hash, extract_ad(s.ad, region)) for s in stored]
+
+
+def hash_images(
+    database: Database,
+    blobs: BlobStore,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> int:
+    """Perceptually hash every stored image blob once; unreadable images are marked, not retried.
+
+    With a cluster, workers read the blobs themselves: the blob folder must be shared.
+    """
     with database.transaction() as connection:
         pending = images_without_phash(connection)
-    for chunk in _chunks(pending, BATCH):
-        phashes = {digest: _phash_or_blank(blobs, digest) for digest in chunk}
+    run = executor or LocalExecutor()
+    for phashes in run.map(partial(hash_partition, blobs), _chunks(pending, BATCH)):
         with database.transaction() as connection:
             set_phashes(connection, phashes)
         if progress:
-            progress("images", len(chunk))
+            progress("images", len(phashes))
     return len(pending)
+
+
+def hash_partition(blobs: BlobStore, digests: list[str]) -> dict[str, str]:
+    """Perceptual hashes of one partition of blobs ("" for an unreadable image)."""
+    return {digest: _phash_or_blank(blobs, digest) for digest in digests}
 
 
 def link_stored(
@@ -168,6 +199,14 @@ def _phash_or_blank(blobs: BlobStore, digest: str) -> str:
         return hash_image(blobs.get(digest))
     except ThreadlineError:
         return ""  # recorded as unhashable, so it is not retried on every run
+
+
+def _stored_partitions(database: Database, row_ids: list[int]) -> Iterator[list[StoredAd]]:
+    """Partitions of ads by row-id range, each read in its own short transaction."""
+    for chunk in _chunks(row_ids, BATCH):
+        with database.transaction() as connection:
+            stored = get_ads(connection, chunk)
+        yield stored
 
 
 def _chunks(items: list[T], size: int) -> Iterator[list[T]]:

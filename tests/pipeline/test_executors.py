@@ -1,0 +1,160 @@
+"""Executors: the Dask executor gives exactly what the local one gives (one LocalCluster here)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Connection, select
+
+from threadline.cli import cli
+from threadline.errors import InputError
+from threadline.ingest import ingest_files
+from threadline.pipeline import AnalyzeOptions, LocalExecutor, analyze, make_executor
+from threadline.pipeline._dask import DaskExecutor
+from threadline.store import BlobStore, Database
+from threadline.store.tables import (
+    ad_identifiers,
+    ad_risk,
+    ads,
+    findings,
+    identifiers,
+    memberships,
+    networks,
+)
+from threadline.synth import generate_ads
+
+CORPUS = 1200  # two partitions of 1,000 and 200 ads
+SEED = 11
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def dask() -> Iterator[DaskExecutor]:
+    """One LocalCluster of two single-threaded workers for the whole module."""
+    executor = DaskExecutor(None, workers=2)
+    yield executor
+    executor.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic corpus as JSON lines, with images named by absolute path (workers read them)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    path = folder / "ads.jsonl"
+    records = list(generate_ads(CORPUS, SEED, folder / "images"))
+    for record in records:
+        for image in record.get("images") or ():
+            image["path"] = str(folder / image["path"])
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+def _analyzed(database: Database, corpus: Path, folder: Path, executor: Any) -> dict[str, Any]:
+    blobs = BlobStore(folder / "blobs")
+    ingest_files(database, [corpus], "synth", blobs=blobs)
+    options = AnalyzeOptions(folder / "link-state.pkl", blobs, b"test-key")
+    report = analyze(database, options, executor=executor)
+    with database.transaction() as connection:
+        return {"report": report, **_snapshot(connection)}
+
+
+def _snapshot(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every analysis result, keyed by the ad's own id rather than by row numbers."""
+    ext = ads.c.ext_id
+    queries = {
+        "findings": select(
+            ext, findings.c.kind, findings.c.value, findings.c.start, findings.c.end,
+            findings.c.text, findings.c.source, findings.c.attrs,
+        ).join(ads, ads.c.id == findings.c.ad_id),
+        "identifiers": select(
+            ext, identifiers.c.kind, identifiers.c.value, identifiers.c.keyed_hash,
+            ad_identifiers.c.start, ad_identifiers.c.end, ad_identifiers.c.source,
+        ).join(ads, ads.c.id == ad_identifiers.c.ad_id)
+        .join(identifiers, identifiers.c.id == ad_identifiers.c.identifier_id),
+        "risk": select(
+            ext, ad_risk.c.score, ad_risk.c.level, ad_risk.c.juvenile, ad_risk.c.reasons
+        ).join(ads, ads.c.id == ad_risk.c.ad_id),
+        "memberships": select(ext, memberships.c.network_id, memberships.c.via).join(
+            ads, ads.c.id == memberships.c.ad_id
+        ),
+        "networks": select(
+            networks.c.id, networks.c.size, networks.c.risk_max, networks.c.juvenile,
+            networks.c.summary,
+        ),
+    }  # fmt: skip
+    return {
+        name: sorted(tuple(orjson.dumps(v) for v in row) for row in connection.execute(q))
+        for name, q in queries.items()
+    }
+
+
+def test_dask_analysis_equals_local_analysis(
+    database: Database, corpus: Path, tmp_path: Path, dask: DaskExecutor
+) -> None:
+    reference_db = Database(f"sqlite:///{tmp_path / 'local.db'}")
+    reference_db.migrate()
+    local = _analyzed(reference_db, corpus, tmp_path / "local", LocalExecutor())
+    reference_db.dispose()
+    distributed = _analyzed(database, corpus, tmp_path / "dask", dask)
+    for name in ("findings", "identifiers", "risk", "memberships", "networks"):
+        assert distributed[name] == local[name], name
+    assert distributed["report"] == local["report"]
+    report = local["report"]
+    assert (report.extracted, report.linked) == (CORPUS, CORPUS)
+    assert report.networks == len(local["networks"]) > 10
+    assert report.images_hashed == len(set(_image_digests(corpus))) > 100
+
+
+def _image_digests(corpus: Path) -> Iterator[str]:
+    for line in corpus.read_bytes().splitlines():
+        for image in orjson.loads(line).get("images") or ():
+            yield hashlib.sha256(Path(image["path"]).read_bytes()).hexdigest()
+
+
+def _cli(*args: str) -> bytes:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+@pytest.mark.parametrize("command", ["extract", "link"])
+def test_cli_on_dask_writes_what_local_writes(
+    command: str, corpus: Path, dask: DaskExecutor, tmp_path: Path
+) -> None:
+    local = _cli(command, "-i", str(corpus))
+    remote = _cli(command, "-i", str(corpus), "--executor", "dask", "--scheduler", dask.address)
+    assert remote == local
+    assert len(local.splitlines()) == CORPUS
+
+
+def test_link_on_dask_hashes_images_on_the_workers(corpus: Path, dask: DaskExecutor) -> None:
+    output = _cli("link", "-i", str(corpus), "--executor", "dask", "--scheduler", dask.address)
+    vias = [v for line in output.splitlines() for v in orjson.loads(line)["via"]]
+    assert sum(v.startswith("image:") for v in vias) > 50
+
+
+def test_dask_map_keeps_partition_order_and_runs_on_workers(dask: DaskExecutor) -> None:
+    assert list(dask.map(abs, [-3, 2, -1, 0, -7, 5, -4, 8, -9])) == [3, 2, 1, 0, 7, 5, 4, 8, 9]
+    pids = set(dask.map(_pid, range(8)))
+    assert os.getpid() not in pids
+    assert 1 <= len(pids) <= 2
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_make_executor_names_and_refusals() -> None:
+    assert make_executor("local").name == "local"
+    with pytest.raises(InputError, match="unknown executor 'spark'"):
+        make_executor("spark")
+    with pytest.raises(InputError, match="--scheduler needs --executor dask"):
+        make_executor("local", "tcp://127.0.0.1:8786")

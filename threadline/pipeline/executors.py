@@ -1,0 +1,68 @@
+"""Where batches run: in this process, or on a Dask cluster. What they do is the caller's.
+
+An executor maps one pure, picklable function over partitions and yields the results in
+the order of the partitions, so every executor gives the driver the same sequence and the
+driver's merge (store writes, linking) is the same code whatever ran the partitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, TypeVar
+
+from threadline.errors import InputError
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    """Maps a function over partitions; results come back in partition order."""
+
+    name: str
+
+    def map(self, function: Callable[[P], R], partitions: Iterable[P]) -> Iterator[R]:
+        """`function(p)` for each partition, in order."""
+        ...
+
+    def close(self) -> None:
+        """Release what the executor started (a cluster); idempotent."""
+        ...
+
+
+class LocalExecutor:
+    """Runs each partition in this process, one after the other, lazily."""
+
+    name = "local"
+
+    def map(self, function: Callable[[P], R], partitions: Iterable[P]) -> Iterator[R]:
+        """`function(p)` for each partition, in order."""
+        return (function(partition) for partition in partitions)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _local(_scheduler: str | None, _workers: int) -> Executor:
+    return LocalExecutor()
+
+
+def _dask(scheduler: str | None, workers: int) -> Executor:
+    # Imported here on purpose: `distributed` takes about a second to import, and only the
+    # Dask executor should pay for it (every CLI command imports this package).
+    from threadline.pipeline._dask import DaskExecutor
+
+    return DaskExecutor(scheduler, workers)
+
+
+EXECUTORS: dict[str, Callable[[str | None, int], Executor]] = {"local": _local, "dask": _dask}
+
+
+def make_executor(name: str, scheduler: str | None = None, workers: int = 2) -> Executor:
+    """The named executor; `scheduler` is a Dask address (none starts a LocalCluster)."""
+    factory = EXECUTORS.get(name)
+    if factory is None:
+        raise InputError(f"unknown executor {name!r}; choose from {', '.join(sorted(EXECUTORS))}")
+    if scheduler and name != "dask":
+        raise InputError("--scheduler needs --executor dask")
+    return factory(scheduler, workers)
