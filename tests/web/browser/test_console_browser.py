@@ -52,7 +52,7 @@ def test_network_graph_draws(page: Any) -> None:
     page.wait_for_selector("#graph[data-ready]")
     assert page.get_attribute("#graph", "data-ready") == "3"  # two ads and the phone
     page.wait_for_selector("#map[data-ready]")
-    page.wait_for_function("document.querySelectorAll('#map path.leaflet-interactive').length > 50")
+    page.wait_for_selector("#map path.leaflet-interactive >> nth=50", state="attached")
     assert page.locator("#members tbody tr").count() == 2
     _shot(page, "network")
 

@@ -15,7 +15,7 @@ function barChart(canvasId, dataId, kind) {
   if (!canvas || !data || typeof Chart === "undefined") return;
   new Chart(canvas, {
     type: kind || "bar",
-    data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: INK, borderColor: INK, pointRadius: 0, fill: false }] },
+    data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: INK, borderColor: INK, pointRadius: 0, fill: false, maxBarThickness: 48 }] },
     options: { animation: false, responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
   });
 }
@@ -84,7 +84,22 @@ function movementMap() {
   box.dataset.ready = String(points.length);
 }
 
+// Tables marked data-refresh="<seconds>" reload their rows from the same page (live lists).
+function liveTables() {
+  document.querySelectorAll("table[data-refresh]").forEach((table) => {
+    const seconds = Math.max(5, Number(table.dataset.refresh) || 15);
+    setInterval(async () => {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("#" + table.id + " tbody");
+      if (fresh) table.querySelector("tbody").replaceWith(fresh);
+    }, seconds * 1000);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  liveTables();
   barChart("chart-weekly", "data-weekly", "line");
   barChart("chart-cities", "data-cities", "bar");
   barChart("chart-by-day", "data-by-day", "bar");
