@@ -63,6 +63,12 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     return app
 
 
+def create_app_from_env() -> FastAPI:
+    """The app configured from THREADLINE_* variables: the import-string factory that each
+    process of `threadline serve --workers N` calls for itself."""
+    return create_app(Settings())
+
+
 async def _threadline_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ThreadlineError)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status)
