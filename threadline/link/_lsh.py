@@ -88,11 +88,14 @@ class BandIndex:
 
         A few at a time go to a small delta run (cheap to re-sort); when it outgrows
         _MAX_DELTA it is merged into the main run in one linear pass. A large batch is sorted
-        into the main run directly.
+        on its own and merged the same way (re-sorting the whole index per batch would make
+        a million ads in 50,000-ad chunks quadratic).
         """
         if len(keys) > _MAX_DELTA:
             self._fold()
-            self._main.extend(keys, ids)
+            batch = _Run()
+            batch.extend(keys, ids)  # sort the batch alone, then merge: linear in the index
+            self._main.merge(batch)
             return
         self._delta.extend(keys, ids)
         if len(self._delta) > _MAX_DELTA:
