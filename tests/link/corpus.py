@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from threadline.link import hash_image
+from threadline.synth import generate_ads
 from threadline.model import AdEvidence, parse_time
 
 
 def generate(n: int, seed: int, image_dir: Path | None) -> list[dict[str, Any]]:
     """Synthetic ad records with `_truth` (images under image_dir when given)."""
-    from threadline.synth._corpus import generate_ads  # the public name may move to synth
-
     return list(
         generate_ads(n, seed, image_dir, relative_to=image_dir.parent if image_dir else None)
     )
