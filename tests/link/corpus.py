@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from threadline.link import hash_image
-from threadline.synth import generate_ads
 from threadline.model import AdEvidence, parse_time
+from threadline.synth import generate_ads
 
 
 def generate(n: int, seed: int, image_dir: Path | None) -> list[dict[str, Any]]:
