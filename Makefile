@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLE_ADS ?= 20000
 
-.PHONY: setup run test lint audit-deps sample load clean
+.PHONY: setup run test lint audit-deps docs sample load clean
 
 setup: $(STAMP)
 
@@ -64,6 +64,10 @@ audit-deps: $(STAMP)
 	@if $(BIN)/python -c "import urllib.request as u; u.urlopen('https://pypi.org/simple/pip/', timeout=5)" 2>/dev/null; \
 	then $(BIN)/pip-audit --progress-spinner off --skip-editable; \
 	else echo "NOTICE: pip-audit skipped: PyPI cannot be reached from here"; fi
+
+# The command reference is generated from --help; a test fails when it drifts.
+docs: $(STAMP)
+	$(BIN)/python -m threadline.cli._reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
