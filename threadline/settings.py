@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -154,6 +154,50 @@ class Settings(BaseSettings):
     screen_max_batch_bytes: int = Field(
         default=50_000_000, ge=1024, description="Largest body of a batch screening call."
     )
+
+    crawl_operator: str = Field(
+        default="unnamed Threadline operator",
+        description="Who runs the crawler; named in every request's User-Agent.",
+    )
+    crawl_contact: str = Field(
+        default="", description="How a site can reach the operator (URL or e-mail), in the UA."
+    )
+    crawl_obey_robots: bool = Field(
+        default=True, description="Obey robots.txt; false only with crawl_robots_reason."
+    )
+    crawl_robots_reason: str = Field(
+        default="", description="Why robots.txt is not obeyed; recorded with every crawl job."
+    )
+    crawl_delay: float | None = Field(
+        default=None,
+        ge=0.0,
+        description="Seconds between requests to a site; default the mapping's.",
+    )
+    crawl_concurrency: int | None = Field(
+        default=None, ge=1, description="Requests in flight per site; default the mapping's."
+    )
+    crawl_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of 5xx, 429 and failed connections (backoff)."
+    )
+    crawl_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a page may take before it is given up."
+    )
+    crawl_max_page_bytes: int = Field(
+        default=10_000_000, ge=1024, description="Largest page or image fetched (larger: skipped)."
+    )
+    crawl_warc_dir: Path | None = Field(
+        default=None, description="Folder of the WARC archive; default <data_dir>/warc."
+    )
+
+    @model_validator(mode="after")
+    def _robots_reason(self) -> Settings:
+        if not self.crawl_obey_robots and not self.crawl_robots_reason.strip():
+            raise ValueError("crawl_obey_robots=false needs crawl_robots_reason")
+        return self
+
+    def warc_dir(self) -> Path:
+        """Where crawls write their WARC files."""
+        return self.crawl_warc_dir or self.data_dir / "warc"
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file in the data folder."""

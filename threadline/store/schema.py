@@ -6,6 +6,7 @@ Capabilities declare their tables in their own store module (`tables_<capability
 
 from threadline.store import tables
 from threadline.store import tables_cases as tables_cases
+from threadline.store import tables_collect as tables_collect
 from threadline.store import tables_console as tables_console
 from threadline.store import tables_faces as tables_faces
 from threadline.store import tables_intercept as tables_intercept

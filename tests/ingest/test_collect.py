@@ -1,0 +1,98 @@
+"""Collection end to end: crawl the local site twice, takedowns, versions, WARC evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from threadline.ingest.archive import verify_capture
+from threadline.ingest.collect import CollectOptions, collect_once, parse_every
+from threadline.ingest.mapping import resolve_mapping
+from threadline.store import BlobStore, Database
+from threadline.store.collect import captures_for, taken_down
+from threadline.store.tables import ad_versions, ads
+from threadline.store.tables_collect import captures, takedowns
+from threadline.synth._site import SynthSite
+
+N_ADS = 40
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SynthSite, str]]:
+    """The synthetic site (40 ads, images) on a free loopback port."""
+    served = SynthSite(N_ADS, 7, tmp_path_factory.mktemp("images"))
+    url = served.start()
+    yield served, url
+    served.stop()
+
+
+def _options(tmp_path: Path) -> CollectOptions:
+    return CollectOptions(
+        warc_dir=tmp_path / "warc",
+        user_agent="Threadline-collector (operated by tests)",
+        delay=0.0,
+        concurrency=8,
+        retries=1,
+        backoff=0.05,
+        timeout=5.0,
+        crawl_timeout=120.0,
+    )
+
+
+@pytest.mark.slow
+def test_collect_twice_ingests_once_and_marks_takedowns(
+    database: Database, tmp_path: Path, site: tuple[SynthSite, str]
+) -> None:
+    served, url = site
+    served.epoch = 0
+    mapping = resolve_mapping("synth-site")
+    blobs = BlobStore(tmp_path / "blobs")
+    first = collect_once(database, mapping, _options(tmp_path), url, blobs)
+    served.epoch = 1
+    second = collect_once(database, mapping, _options(tmp_path), url, blobs)
+    removed = {ad.id for ad in served.ads if served.removed(ad)}
+    edited = {ad.id for ad in served.ads if served.edited(ad)}
+    assert first.problems == []
+    assert (first.ingest.counts.added, first.ingest.counts.updated) == (N_ADS, 0)
+    assert (second.ingest.counts.added, second.ingest.counts.updated) == (0, len(edited))
+    assert second.ingest.counts.unchanged == N_ADS - len(removed) - len(edited)
+    assert second.taken_down == len(removed) == 4
+    with database.transaction() as connection:
+        assert set(taken_down(connection, "synth-site")) == removed
+        assert connection.execute(select(func.count()).select_from(ads)).scalar_one() == N_ADS
+        assert connection.execute(select(func.count()).select_from(ad_versions)).scalar_one() == 4
+        assert connection.execute(select(func.count()).select_from(takedowns)).scalar_one() == 4
+        rows = connection.execute(select(captures)).all()
+    assert len(rows) == N_ADS + len(edited)
+    assert all(verify_capture(Path(r.warc_path), r.record_offset, r.sha256) for r in rows)
+
+
+@pytest.mark.slow
+def test_collect_keeps_every_version_with_its_capture(
+    database: Database, tmp_path: Path, site: tuple[SynthSite, str]
+) -> None:
+    served, url = site
+    mapping = resolve_mapping("synth-site")
+    served.epoch = 0
+    collect_once(database, mapping, _options(tmp_path), url)
+    served.epoch = 1
+    collect_once(database, mapping, _options(tmp_path), url)
+    edited = next(ad for ad in served.ads if served.edited(ad))
+    with database.transaction() as connection:
+        row = connection.execute(select(ads).where(ads.c.ext_id == edited.id)).one()
+        found = captures_for(connection, int(row.id))
+    assert row.version == 2
+    assert row.title == f"{edited.title} (updated)"
+    assert [c.version for c in found] == [1, 2]
+    assert found[1].url == f"{url}{edited.path()}"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90", 90.0), ("30s", 30.0), ("15m", 900.0), ("2h", 7200.0), ("1d", 86400.0)],
+)
+def test_parse_every_reads_durations(text: str, seconds: float) -> None:
+    assert parse_every(text) == seconds

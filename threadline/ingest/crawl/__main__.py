@@ -1,0 +1,53 @@
+"""`python -m threadline.ingest.crawl JOB.json`: one crawl in its own process (one reactor)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from threadline.ingest.crawl._job import CrawlJob
+from threadline.ingest.crawl._spider import MappingSpider
+
+
+def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
+    """Scrapy settings for the job: politeness from the job, our retry and WARC recorder."""
+    return {
+        "USER_AGENT": job.user_agent,
+        "ROBOTSTXT_OBEY": job.obey_robots,
+        "DOWNLOAD_DELAY": job.delay,
+        "CONCURRENT_REQUESTS": max(16, job.concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": job.concurrency,
+        "AUTOTHROTTLE_ENABLED": job.delay > 0,
+        "AUTOTHROTTLE_START_DELAY": max(job.delay, 0.01),
+        "DOWNLOAD_TIMEOUT": job.timeout,
+        "DOWNLOAD_MAXSIZE": job.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "REDIRECT_MAX_TIMES": job.max_redirects,
+        "RETRY_ENABLED": False,  # BackoffRetry replaces it: Scrapy's retries do not back off
+        "DOWNLOADER_MIDDLEWARES": {"threadline.ingest.crawl._spider.BackoffRetry": 550},
+        "EXTENSIONS": {"threadline.ingest.crawl._spider.WarcRecorder": 100},
+        "THREADLINE_RETRIES": job.retries,
+        "THREADLINE_BACKOFF": job.backoff,
+        "THREADLINE_WARC_DIR": job.warc_dir,
+        "THREADLINE_PREFIX": job.prefix,
+        "CLOSESPIDER_PAGECOUNT": job.max_pages,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Run the job named on the command line; the exit status is 0 when the crawl finished."""
+    job = CrawlJob.load(Path(argv[1]))
+    process = CrawlerProcess(scrapy_settings(job))
+    process.crawl(MappingSpider, job=job)
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
