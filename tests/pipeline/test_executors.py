@@ -104,13 +104,23 @@ def test_dask_analysis_equals_local_analysis(
     local = _analyzed(reference_db, corpus, tmp_path / "local", LocalExecutor())
     reference_db.dispose()
     distributed = _analyzed(database, corpus, tmp_path / "dask", dask)
-    for name in ("findings", "identifiers", "risk", "memberships", "networks"):
+    for name in ("findings", "identifiers", "risk", "networks"):
         assert distributed[name] == local[name], name
+    if database.dialect == "sqlite":  # the driver writes: everything in the same order
+        assert distributed["memberships"] == local["memberships"]
+    # On PostgreSQL the workers write concurrently, so identifier row ids come in another
+    # order, and two identifiers found at the same offset (a phone and the WhatsApp handle
+    # of that number) may be listed in `via` the other way round: same networks, same vias.
+    assert _unordered_vias(distributed["memberships"]) == _unordered_vias(local["memberships"])
     assert distributed["report"] == local["report"]
     report = local["report"]
     assert (report.extracted, report.linked) == (CORPUS, CORPUS)
     assert report.networks == len(local["networks"]) > 10
     assert report.images_hashed == len(set(_image_digests(corpus))) > 100
+
+
+def _unordered_vias(rows: list[tuple[bytes, ...]]) -> list[tuple[bytes, bytes, list[str]]]:
+    return [(ad, network, sorted(orjson.loads(via))) for ad, network, via in rows]
 
 
 def _image_digests(corpus: Path) -> Iterator[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -97,19 +97,52 @@ def extract_stored(
 ) -> list[int]:
     """Run extraction on every ad never analyzed or changed since; return their row ids.
 
-    Each partition is extracted where the executor runs it; the driver writes the results,
-    each with the content hash of the version it read, so an ad changed meanwhile is redone.
+    Partitions are ranges of row ids. In process, and on a cluster over SQLite (one file, one
+    writer), the driver reads and writes each partition and the executor only extracts; on a
+    cluster over PostgreSQL each worker reads, extracts and writes its own partitions. Each
+    result is stored with the content hash of the version read, so an ad changed meanwhile
+    is redone on the next run.
     """
     with database.transaction() as connection:
         row_ids = unanalyzed_row_ids(connection)
     run = executor or LocalExecutor()
+    if run.name != "local" and database.dialect == "postgresql":
+        url = database.engine.url.render_as_string(hide_password=False)
+        work = partial(extract_range, url, options.secret_key, options.region)
+        counts: Iterator[int] = run.map(work, _chunks(row_ids, BATCH))
+    else:
+        counts = _extract_here(database, options, run, row_ids)
+    for count in counts:
+        if progress:
+            progress("extract", count)
+    return row_ids
+
+
+def _extract_here(
+    database: Database, options: AnalyzeOptions, run: Executor, row_ids: list[int]
+) -> Iterator[int]:
     work = partial(extract_partition, region=options.region)
     for batch in run.map(work, _stored_partitions(database, row_ids)):
         with database.transaction() as connection:
             save_extractions(connection, batch, options.secret_key)
-        if progress:
-            progress("extract", len(batch))
-    return row_ids
+        yield len(batch)
+
+
+def extract_range(url: str, secret_key: bytes, region: str, row_ids: list[int]) -> int:
+    """Read, extract and store one partition of row ids (a worker with its own connection)."""
+    database = worker_database(url)
+    with database.transaction() as connection:
+        stored = get_ads(connection, row_ids)
+    batch = extract_partition(stored, region)
+    with database.transaction() as connection:
+        save_extractions(connection, batch, secret_key)
+    return len(batch)
+
+
+@cache
+def worker_database(url: str) -> Database:
+    """One database (engine and pool) per URL per worker process, kept between tasks."""
+    return Database(url)
 
 
 def extract_partition(stored: list[StoredAd], region: str) -> list[AnalyzedAd]:
