@@ -10,6 +10,8 @@ from rich.progress import Progress
 from threadline.cli._common import get_settings, show_progress
 from threadline.cli._db import open_database
 from threadline.ingest import IngestReport, ingest_files
+from threadline.ingest.archive_loader import ingest_archives
+from threadline.ingest.mapping import read_mapping
 from threadline.store import BlobStore
 
 
@@ -17,14 +19,23 @@ from threadline.store import BlobStore
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", default="default", show_default=True, help="Name of the collection.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+@click.option(
+    "--mapping",
+    help="Site mapping (file or shipped name) to read saved HTML pages, WARC files and "
+    "folders of them.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], source: str, strict: bool) -> int:
-    """Load ad records from JSON lines (.jsonl) or CSV files.
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], source: str, strict: bool, mapping: str | None
+) -> int:
+    """Load ad records from JSON lines (.jsonl) or CSV files; with --mapping, HTML and WARC.
 
     Re-ingesting the same records adds nothing; a changed record becomes a new version.
     Malformed lines are reported with file, line and reason and the rest is loaded;
     the exit status is 1 when anything was rejected.
     """
+    if mapping is not None:
+        return _ingest_pages(ctx, paths, source, strict, mapping)
     database = open_database(ctx)
     with Progress(disable=not show_progress(), transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
@@ -36,6 +47,18 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], source: str, strict: boo
             blobs=BlobStore(get_settings(ctx).blob_dir()),
             on_batch=lambda n: progress.advance(task, n),
         )
+    _print_report(report)
+    return 1 if report.rejected else 0
+
+
+def _ingest_pages(
+    ctx: click.Context, paths: tuple[Path, ...], source: str, strict: bool, mapping: str
+) -> int:
+    """HTML pages and WARC files (folders searched) read through a site mapping."""
+    _path, site = read_mapping(mapping)
+    database = open_database(ctx)
+    blobs = BlobStore(get_settings(ctx).blob_dir())
+    report = ingest_archives(database, paths, source, site, strict=strict, blobs=blobs)
     _print_report(report)
     return 1 if report.rejected else 0
 

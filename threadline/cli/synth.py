@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.progress import track
 
 from threadline.cli._common import open_output, show_progress, write_json_line
-from threadline.synth import generate_ads
+from threadline.synth import SynthSite, generate_ads
 
 __all__ = ["synth"]
 
@@ -55,6 +56,39 @@ def ads(count: int, seed: int, output: str, images: Path | None) -> None:
     with open_output(output) as stream:
         for record in _progress(records, count):
             write_json_line(stream, record)
+
+
+@synth.command("site")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("-n", "count", type=click.IntRange(min=0), default=500, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--images",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/site-images"),
+    show_default=True,
+    help="Folder for the ads' images.",
+)
+@click.option(
+    "--remove-after-visits",
+    type=click.IntRange(min=0),
+    help="After this many visits (robots.txt fetches), take some ads down and edit others.",
+)
+@click.option("--bad-pages", is_flag=True, help="Also link pages that break crawlers.")
+def site(
+    port: int, count: int, seed: int, images: Path, remove_after_visits: int | None, bad_pages: bool
+) -> None:
+    """Serve the synthetic corpus as a classified-ad website on 127.0.0.1 (mapping synth-site)."""
+    served = SynthSite(
+        count, seed, images.absolute(), bad_pages=bad_pages, remove_after_visits=remove_after_visits
+    )
+    url = served.start(port)
+    click.echo(f"serving {len(served.ads)} ads at {url}/ (Ctrl-C stops)", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        served.stop()
 
 
 def _image_dir(output: str, images: Path | None) -> Path | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from threadline.extract import LEXICON_PATHS, validate_lexicon
+from threadline.ingest.mapping import SHIPPED_MAPPINGS, validate_mapping
 from threadline.intercept import SHIPPED_SCRIPTS, validate_script_file
 from threadline.screen import RULE_PATHS, validate_rules
 
@@ -16,6 +17,7 @@ Validator = Callable[[Path], list[str]]
 # Each capability's data files: kind → (the shipped files, their checker).
 VALIDATORS: dict[str, tuple[tuple[Path, ...], Validator]] = {
     "lexicon": (LEXICON_PATHS, validate_lexicon),
+    "mapping": (SHIPPED_MAPPINGS, validate_mapping),
     "rules": (RULE_PATHS, validate_rules),
     "script": (SHIPPED_SCRIPTS, validate_script_file),
 }

@@ -15,6 +15,8 @@ import yaml
 from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from threadline.errors import InputError
+
 __all__ = [
     "MAPPINGS_DIR",
     "SHIPPED_MAPPINGS",
@@ -23,6 +25,7 @@ __all__ = [
     "Mapping",
     "Politeness",
     "load_mapping",
+    "read_mapping",
     "resolve_mapping",
     "validate_mapping",
 ]
@@ -136,6 +139,18 @@ def resolve_mapping(name_or_path: str) -> Path:
     if re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name_or_path) and shipped.is_file():
         return shipped
     raise FileNotFoundError(f"{name_or_path}: no such mapping file or shipped mapping")
+
+
+def read_mapping(name_or_path: str) -> tuple[Path, Mapping]:
+    """The mapping file and its contents, by path or shipped name; InputError when bad."""
+    try:
+        path = resolve_mapping(name_or_path)
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from exc
+    problems = validate_mapping(path)
+    if problems:
+        raise InputError(f"{path}: " + "; ".join(problems[:3]))
+    return path, load_mapping(path)
 
 
 def validate_mapping(path: Path) -> list[str]:

@@ -12,12 +12,14 @@ from threadline.synth._corpus import generate_ads, period_end
 from threadline.synth._images import TRANSFORMS
 from threadline.synth._lexicon import EMAIL_STYLES, HANDLE_SERVICES, INDICATORS
 from threadline.synth._phones import PHONE_STYLES
+from threadline.synth._site import SynthSite
 
 __all__ = [
     "EMAIL_STYLES",
     "HANDLE_SERVICES",
     "INDICATORS",
     "PHONE_STYLES",
+    "SynthSite",
     "TRANSFORMS",
     "generate_ads",
     "period_end",
