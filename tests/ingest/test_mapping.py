@@ -50,7 +50,8 @@ def test_synth_site_mapping_start_urls_follow_the_base_url() -> None:
         ),
         (
             {"listing": {"ad_links": "a[href"}},
-            "listing.ad_links: Value error, bad selector 'a[href': Operator expected, got <EOF at 6>",
+            "listing.ad_links: Value error, bad selector 'a[href': "
+            "Operator expected, got <EOF at 6>",
         ),
         ({"base_url": "ftp://x"}, "base_url: String should match pattern '^https?://[^/\\s]+$'"),
         ({"surprise": 1}, "surprise: Extra inputs are not permitted"),
