@@ -10,6 +10,7 @@ import click
 
 from threadline.cli._common import get_settings
 from threadline.cli._db import open_database
+from threadline.errors import ThreadlineError
 from threadline.ingest.collect import (
     CollectReport,
     collect_once,
@@ -64,7 +65,13 @@ def collect(
     database = open_database(ctx)
     rounds = 0
     while True:
-        _round(database, settings, path, base_url, max_pages, not no_analyze)
+        try:
+            _round(database, settings, path, base_url, max_pages, not no_analyze)
+        except ThreadlineError as exc:
+            if pause is None:
+                raise
+            # A continuous collector outlives one bad round (site down, crawl past its limit).
+            click.echo(f"error: {exc.detail}; next round in {every}", err=True)
         rounds += 1
         if pause is None or (times and rounds >= times):
             return 0
