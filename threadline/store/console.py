@@ -45,7 +45,7 @@ from threadline.store.tables_intercept import (
 SORTS = ("relevance", "risk", "newest")
 LEVELS = ("low", "medium", "high")
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # counts stop here ("1,000+"): counting every match of a common word is slow
 RANK_WINDOW = 10_000
 CITY_BUSY = 5_000
 EXPORT_CAP = 10_000
@@ -117,7 +117,7 @@ class SearchPage:
     @property
     def has_next(self) -> bool:
         """True when a later page exists."""
-        return self.page * self.page_size < self.total
+        return self.capped or self.page * self.page_size < self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +189,9 @@ def search_ads(
     total = int(connection.execute(counted).scalar_one())
     rows = tuple(ad_rows(connection, ids))
     capped = total > COUNT_CAP
-    windowed = capped and query.sort == "relevance" and bool(query.text.strip())
+    ranked = capped and query.sort == "relevance" and bool(query.text.strip())
+    matches = _filtered(connection, query, count=True).order_by(None)
+    windowed = ranked and _more_than(connection, matches)
     return SearchPage(rows, min(total, COUNT_CAP), capped, max(page, 1), page_size, windowed)
 
 
@@ -315,10 +317,17 @@ def _postgresql_text(
 ) -> tuple[Any, Any]:
     tsq = func.plainto_tsquery(literal_column("'simple'"), words)
     search: Any = literal_column("ads.search")
+    matching = select(ads.c.id).where(search.op("@@")(tsq))
+    if not ranked and not _more_than(connection, matching):
+        # Rarer words: list the matches through the GIN index first (OFFSET 0 keeps the
+        # planner from walking the sort order's index and testing every row's tsvector).
+        inner = ads.alias("matched")
+        found = select(inner.c.id).where(literal_column("matched.search").op("@@")(tsq))
+        return statement.where(ads.c.id.in_(found.offset(0))), None
     statement = statement.where(search.op("@@")(tsq))
     if not ranked:
         return statement, None
-    if _more_than(connection, select(ads.c.id).where(search.op("@@")(tsq))):
+    if _more_than(connection, matching):
         window = select(ads.c.id).where(search.op("@@")(tsq)).order_by(ads.c.id.desc())
         statement = statement.where(ads.c.id.in_(window.limit(RANK_WINDOW)))
     return statement, func.ts_rank(search, tsq).desc()
