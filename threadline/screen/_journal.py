@@ -36,38 +36,35 @@ class Record:
 
 @dataclass
 class Journal:
-    """A writer thread committing records in groups; `write` blocks until they are durable.
-
-    It also keeps each platform's count of ads screened today, so quota checks need no
-    query (read from the database once per platform and day; one server process assumed).
-    """
+    """A writer thread committing records in groups; `write` blocks until they are durable."""
 
     database: Database
     _pending: list[tuple[Record, Future[None]]] = field(default_factory=list)
     _wake: threading.Condition = field(default_factory=threading.Condition)
     _thread: threading.Thread | None = None
-    _usage: dict[tuple[int, date], int] = field(default_factory=dict)
+    _in_flight: Counter[tuple[int, date]] = field(default_factory=Counter)
 
     def used(self, connection: Connection, platform_id: int, day: date) -> int:
-        """Ads the platform has had screened on the day, this process's writes included."""
-        with self._wake:
-            if (platform_id, day) in self._usage:
-                return self._usage[(platform_id, day)]
+        """Ads the platform has had screened on the day: committed by any server process,
+        plus this process's writes still waiting for their group commit."""
         stored = usage_on(connection, platform_id, day)
         with self._wake:
-            return self._usage.setdefault((platform_id, day), stored)
+            return stored + self._in_flight[(platform_id, day)]
 
     def write(self, record: Record, timeout: float = 30.0) -> None:
         """Queue the record for the next group commit and wait until it is committed."""
         done: Future[None] = Future()
+        key = (record.platform_id, record.day)
         with self._wake:
-            key = (record.platform_id, record.day)
-            if key in self._usage:
-                self._usage[key] += len(record.rows)
+            self._in_flight[key] += len(record.rows)
             self._ensure_thread()
             self._pending.append((record, done))
             self._wake.notify()
-        done.result(timeout)
+        try:
+            done.result(timeout)
+        finally:
+            with self._wake:
+                self._in_flight[key] -= len(record.rows)
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -87,8 +84,6 @@ class Journal:
             with self.database.transaction() as connection:
                 write_records(connection, [record for record, _ in group])
         except Exception as exc:  # every waiter learns that its write failed
-            with self._wake:
-                self._usage.clear()  # re-read from the database next time
             for _, done in group:
                 done.set_exception(exc)
             return
