@@ -117,3 +117,15 @@ def test_open_warc_file_is_not_final_until_closed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t-00001.warc.gz.open"]
     archive.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t-00001.warc.gz"]
+
+
+def test_truncated_warc_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    archive = WarcArchive(tmp_path, "t")
+    archive.write(_fetched(URL, PAGE.encode()))
+    _path, cut = archive.write(_fetched(URL.replace("A7", "A8"), PAGE.replace("A7", "A8").encode()))
+    archive.close()
+    path = tmp_path / "t-00001.warc.gz"
+    path.write_bytes(path.read_bytes()[: cut + 30])
+    pages = list(read_warc(path, MAPPING))
+    assert [page.parsed.ad.id for page in pages if page.parsed.ad] == ["A7"]
+    assert [page.parsed.location for page in pages if page.parsed.error] == ["t-00001.warc.gz"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -172,7 +173,10 @@ def iter_warc_responses(path: Path) -> Iterator[WarcResponse | str]:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 yield _read_response(record, records, path)
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            # warcio stops quietly at a cut-off gzip member; the bytes left say so.
+            if records.offset < os.fstat(stream.fileno()).st_size:
+                yield f"unreadable WARC (cut off at byte {records.offset})"
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
             yield f"unreadable WARC ({_describe(exc)})"
 
 
@@ -228,6 +232,6 @@ def verify_capture(path: Path, offset: int, sha256: str) -> bool:
     """True when the record at this offset still holds a payload with this SHA-256."""
     try:
         found = read_capture(path, offset)
-    except (OSError, ArchiveLoadFailed, EOFError, ValueError):
+    except (OSError, ArchiveLoadFailed, EOFError, ValueError, zlib.error):
         return False
     return found is not None and found.sha256 == sha256
