@@ -129,10 +129,27 @@ def _image_digests(corpus: Path) -> Iterator[str]:
             yield hashlib.sha256(Path(image["path"]).read_bytes()).hexdigest()
 
 
-def _cli(*args: str) -> bytes:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+def _cli(*args: str, env: dict[str, str] | None = None) -> bytes:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
+
+
+def test_analyze_command_runs_on_the_named_scheduler(tmp_path: Path, dask: DaskExecutor) -> None:
+    ads_file = tmp_path / "ads.jsonl"
+    lines = [
+        {"id": "a", "body": "Call 702-555-0142 tonight"},
+        {"id": "b", "body": "text me at (702) 555 0142"},
+        {"id": "c", "body": "ask for Mia 312-555-0199"},
+    ]
+    ads_file.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    env = {"THREADLINE_DATA_DIR": str(tmp_path / "var"), "THREADLINE_DATABASE_URL": ""}
+    _cli("ingest", str(ads_file), env=env)
+    result = CliRunner().invoke(
+        cli, ["analyze", "--executor", "dask", "--scheduler", dask.address], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "extracted 3, hashed 0 images, linked 3 ads into 1 networks" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["extract", "link"])
