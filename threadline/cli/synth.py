@@ -59,9 +59,13 @@ def ads(count: int, seed: int, output: str, images: Path | None) -> None:
 
 
 @synth.command("site")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
-@click.option("-n", "count", type=click.IntRange(min=0), default=500, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Loopback port."
+)
+@click.option(
+    "-n", "count", type=click.IntRange(min=0), default=500, show_default=True, help="Ads served."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Corpus seed.")
 @click.option(
     "--images",
     type=click.Path(file_okay=False, path_type=Path),
