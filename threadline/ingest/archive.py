@@ -11,7 +11,7 @@ import hashlib
 import io
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,20 +164,34 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
-def iter_warc_responses(path: Path) -> Iterator[WarcResponse | str]:
-    """Every response record in the file, or one problem string where the file breaks off."""
+def iter_warc_responses(
+    path: Path, want: Callable[[str, str], bool] | None = None
+) -> Iterator[WarcResponse | str]:
+    """Response records (those `want(url, content_type)` accepts), or one problem string.
+
+    Records not wanted are skipped without reading their payload.
+    """
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
-                yield _read_response(record, records, path)
+                if want is None or want(_target(record), _content_type(record)):
+                    yield _read_response(record, records, path)
             # warcio stops quietly at a cut-off gzip member; the bytes left say so.
             if records.offset < os.fstat(stream.fileno()).st_size:
                 yield f"unreadable WARC (cut off at byte {records.offset})"
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
             yield f"unreadable WARC ({_describe(exc)})"
+
+
+def _target(record: Any) -> str:
+    return str(record.rec_headers.get_header("WARC-Target-URI") or "")
+
+
+def _content_type(record: Any) -> str:
+    return str(record.http_headers.get_header("Content-Type") or "")
 
 
 def _describe(exc: Exception) -> str:

@@ -52,10 +52,8 @@ def is_warc(path: Path) -> bool:
 def index_images(path: Path, store: ImageSink | None) -> dict[str, str]:
     """Image URL → SHA-256 of every archived image that answered 200 (stored when asked)."""
     found: dict[str, str] = {}
-    for item in iter_warc_responses(path):
-        if isinstance(item, str) or item.status != 200:
-            continue
-        if item.content_type.lower().startswith("image/"):
+    for item in iter_warc_responses(path, _is_image):
+        if not isinstance(item, str) and item.status == 200:
             found[item.url] = store(item.payload) if store else item.sha256
     return found
 
@@ -64,17 +62,21 @@ def read_warc(
     path: Path, mapping: Mapping, images: dict[str, str] | None = None
 ) -> Iterator[CapturedPage]:
     """Every ad page (by the mapping's URL pattern, status 200) as an ad or a rejection."""
-    for item in iter_warc_responses(path):
+    for item in iter_warc_responses(path, lambda url, kind: _is_ad_page(mapping, url, kind)):
         if isinstance(item, str):
             yield CapturedPage(Parsed(path.name, error=item))
             return
-        if item.status == 200 and mapping.is_ad_url(item.url) and _is_html(item):
+        if item.status == 200:
             yield _page(item, mapping, images or {})
 
 
-def _is_html(item: WarcResponse) -> bool:
-    kind = item.content_type.lower()
-    return not kind or "html" in kind
+def _is_image(_url: str, content_type: str) -> bool:
+    return content_type.lower().startswith("image/")
+
+
+def _is_ad_page(mapping: Mapping, url: str, content_type: str) -> bool:
+    kind = content_type.lower()
+    return (not kind or "html" in kind) and mapping.is_ad_url(url)
 
 
 def _page(item: WarcResponse, mapping: Mapping, images: dict[str, str]) -> CapturedPage:
