@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from warcio.archiveiterator import ArchiveIterator
 
 from threadline.ingest.archive import verify_capture
 from threadline.ingest.collect import CollectOptions, collect_once, parse_every
@@ -68,6 +69,16 @@ def test_collect_twice_ingests_once_and_marks_takedowns(
         rows = connection.execute(select(captures)).all()
     assert len(rows) == N_ADS + len(edited)
     assert all(verify_capture(Path(r.warc_path), r.record_offset, r.sha256) for r in rows)
+    assert _user_agents(first.warc_files[0]) == {"Threadline-collector (operated by tests)"}
+
+
+def _user_agents(path: Path) -> set[str]:
+    with open(path, "rb") as stream:
+        return {
+            record.http_headers.get_header("User-Agent")
+            for record in ArchiveIterator(stream)
+            if record.rec_type == "request"
+        }
 
 
 @pytest.mark.slow
