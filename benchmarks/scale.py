@@ -79,7 +79,7 @@ def _worker_peaks(executor: Any) -> list[float]:
     return sorted(client.run(_peak_rss_mb).values())
 
 
-def _prepare(size: int, workdir: Path) -> tuple[Path, float]:
+def _prepare(size: int, workdir: Path, postgres: str | None) -> tuple[Path, float]:
     """A data folder with the corpus ingested; the ingest's seconds."""
     from threadline.synth import generate_ads
 
@@ -88,7 +88,10 @@ def _prepare(size: int, workdir: Path) -> tuple[Path, float]:
         for record in generate_ads(size, seed=1, image_dir=None):
             stream.write(orjson.dumps(record) + b"\n")
     template = workdir / f"template-{size}"
-    env = os.environ | {"THREADLINE_DATA_DIR": str(template)}
+    template.mkdir(parents=True, exist_ok=True)  # on PostgreSQL nothing else makes it
+    env = os.environ | {"THREADLINE_DATA_DIR": str(template), "THREADLINE_DATABASE_URL": ""}
+    if postgres:
+        env["THREADLINE_DATABASE_URL"] = _pg_database(postgres, f"scale_template_{size}")
     run = run_child([sys.executable, "-m", "threadline", "ingest", str(corpus)], env)
     if run.returncode != 0:
         raise SystemExit(f"ingest failed with status {run.returncode}")
@@ -96,12 +99,30 @@ def _prepare(size: int, workdir: Path) -> tuple[Path, float]:
     return template, run.seconds
 
 
-def _measure(template: Path, config: str, workdir: Path) -> dict[str, Any]:
+def _pg_database(base: str, name: str, template: str | None = None) -> str:
+    """A fresh PostgreSQL database (a copy of `template` when named); its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def _measure(template: Path, config: str, workdir: Path, postgres: str | None) -> dict[str, Any]:
     executor, workers = CONFIGS[config]
     data = workdir / f"run-{config}"
     shutil.rmtree(data, ignore_errors=True)
     shutil.copytree(template, data)
     env = os.environ | {"THREADLINE_DATA_DIR": str(data), "THREADLINE_SECRET_KEY": "bench"}
+    env["THREADLINE_DATABASE_URL"] = ""
+    if postgres:
+        source = template.name.replace("template-", "scale_template_")  # see _prepare
+        env["THREADLINE_DATABASE_URL"] = _pg_database(postgres, "scale_run", source)
     args = [sys.executable, __file__, "--child", executor, "--workers", str(workers)]
     answer = subprocess.run(args, env=env, capture_output=True, check=True)
     shutil.rmtree(data, ignore_errors=True)
@@ -152,21 +173,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=list(CONFIGS))
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="Run on PostgreSQL (a server URL; databases scale_* are created there).",
+    )
     parser.add_argument("--child", choices=["local", "dask"], help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.workers)
         return
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    load = os.getloadavg()[0]
+    print(f"database: {engine}; machine: {os.cpu_count()} cores, load average {load:.1f} at start")
     results: dict[tuple[int, str], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         for size in args.sizes:
-            template, ingest_s = _prepare(size, workdir)
+            template, ingest_s = _prepare(size, workdir, args.postgres)
             print(f"{size:>8,} ads ingested in {ingest_s:.1f} s (not counted below)", flush=True)
             for config in args.configs:
-                results[(size, config)] = _measure(template, config, workdir)
+                results[(size, config)] = _measure(template, config, workdir, args.postgres)
                 print(_line(size, config, results[(size, config)]), flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at end")
     if any(c == "local" for _, c in results):
