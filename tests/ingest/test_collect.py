@@ -107,3 +107,21 @@ def test_collect_keeps_every_version_with_its_capture(
 )
 def test_parse_every_reads_durations(text: str, seconds: float) -> None:
     assert parse_every(text) == seconds
+
+
+def test_a_crashed_crawler_is_reported(tmp_path: Path) -> None:
+    from threadline.ingest.crawl import CrawlJob, run_crawl
+
+    job = CrawlJob(
+        mapping_path=str(tmp_path / "missing.yaml"),
+        base_url="http://127.0.0.1:9",
+        warc_dir=str(tmp_path),
+        prefix="x",
+        log_path=str(tmp_path / "x.log.jsonl"),
+        user_agent="t",
+    )
+    result = run_crawl(job, 60.0)
+    assert result.returncode == 1
+    assert [(e.kind, e.error.split(":")[0]) for e in result.problems()] == [
+        ("crawler", "crawler exited 1")
+    ]

@@ -43,4 +43,10 @@ def run_crawl(job: CrawlJob, timeout: float) -> CrawlResult:
     except subprocess.TimeoutExpired as exc:
         raise ThreadlineError(f"the crawl ran past {timeout:.0f} s and was stopped") from exc
     files = sorted(Path(job.warc_dir).glob(f"{job.prefix}-*.warc.gz"))
-    return CrawlResult(read_events(Path(job.log_path)), files, done.returncode, done.stderr[-2000:])
+    events = read_events(Path(job.log_path))
+    if done.returncode != 0:  # a crashed crawler is a problem to report, not a quiet empty crawl
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
+        events.append(
+            CrawlEvent(job.base_url, "crawler", 0, f"crawler exited {done.returncode}: {last}")
+        )
+    return CrawlResult(events, files, done.returncode, done.stderr[-2000:])

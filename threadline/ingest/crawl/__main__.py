@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from twisted.python.failure import Failure
 
 from threadline.ingest.crawl._job import CrawlJob
 from threadline.ingest.crawl._spider import MappingSpider
@@ -44,8 +45,13 @@ def main(argv: list[str]) -> int:
     """Run the job named on the command line; the exit status is 0 when the crawl finished."""
     job = CrawlJob.load(Path(argv[1]))
     process = CrawlerProcess(scrapy_settings(job))
-    process.crawl(MappingSpider, job=job)
+    failures: list[Failure] = []
+    # Scrapy logs a crawl that could not start and exits 0; the parent must know it failed.
+    process.crawl(MappingSpider, job=job).addErrback(failures.append)
     process.start()
+    if failures:
+        print(f"crawl failed: {failures[0].getErrorMessage()}", file=sys.stderr)
+        return 1
     return 0
 
 
