@@ -16,21 +16,23 @@ from threadline.cli import cli
 def reference() -> str:
     """Markdown with every command's usage and help, depth first, in name order."""
     lines = ["# Command reference", "", "Generated from `--help`; do not edit by hand.", ""]
-    for path, command in _walk(cli, ["threadline"]):
-        lines += [f"## `{' '.join(path)}`", "", "```", _help(command, path), "```", ""]
+    root = click.Context(cli, info_name="threadline", terminal_width=100, **cli.context_settings)
+    for context in _walk(root):
+        lines += [f"## `{context.command_path}`", "", "```", _help(context), "```", ""]
     return "\n".join(lines)
 
 
-def _walk(command: click.Command, path: list[str]) -> Iterator[tuple[list[str], click.Command]]:
-    yield path, command
+def _walk(context: click.Context) -> Iterator[click.Context]:
+    # Child contexts inherit the root's settings (e.g. `-h`), as they do when a user runs them.
+    yield context
+    command = context.command
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            yield from _walk(command.commands[name], [*path, name])
+            yield from _walk(click.Context(command.commands[name], info_name=name, parent=context))
 
 
-def _help(command: click.Command, path: list[str]) -> str:
-    context = click.Context(command, info_name=" ".join(path), terminal_width=100)
-    return command.get_help(context).rstrip()
+def _help(context: click.Context) -> str:
+    return context.command.get_help(context).rstrip()
 
 
 if __name__ == "__main__":
