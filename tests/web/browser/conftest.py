@@ -94,7 +94,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The console on http://127.0.0.1:<port> over the small corpus."""
     root = tmp_path_factory.mktemp("console")
@@ -126,7 +126,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     """Headless Chromium (Debian's), launched by Playwright without any download."""
     if not CHROMIUM.exists():
@@ -150,7 +150,7 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def page(browser: Any, live_server: str) -> Iterator[Any]:
     """A logged-in analyst's page; every console request stays on loopback."""
     context = browser.new_context(base_url=live_server, viewport={"width": 1360, "height": 900})
