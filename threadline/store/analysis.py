@@ -261,7 +261,9 @@ def _identifiers_of(connection: Connection, row_ids: list[int]) -> dict[int, lis
         select(ad_identifiers.c.ad_id, identifiers.c.kind, identifiers.c.value)
         .join(identifiers, identifiers.c.id == ad_identifiers.c.identifier_id)
         .where(ad_identifiers.c.ad_id.in_(row_ids))
-        .order_by(ad_identifiers.c.ad_id, ad_identifiers.c.start)
+        .order_by(
+            ad_identifiers.c.ad_id, ad_identifiers.c.start, identifiers.c.kind, identifiers.c.value
+        )
     )
     found: dict[int, list[tuple[str, str]]] = {}
     for ad_id, kind, value in connection.execute(query):
