@@ -191,8 +191,8 @@ def test_place_ad_joins_an_existing_network() -> None:
 def test_state_survives_save_and_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
     state = LinkState()
     link_ads(_fixture(), state)
-    state.save(tmp_path / "state.pkl")
-    loaded = LinkState.load(tmp_path / "state.pkl")
+    state.save(tmp_path / "state.pkl", b"key")
+    loaded = LinkState.load(tmp_path / "state.pkl", b"key")
     member = place_ad(_ad("c3", _text(11), ("handle", "snapchat:kitty")), loaded)
     assert member.network_id == stable_id("N", "c1")
     assert [p.name for p in tmp_path.iterdir()] == ["state.pkl"]
@@ -222,5 +222,17 @@ def test_boilerplate_template_of_unrelated_networks_is_set_aside() -> None:
 def test_state_of_another_format_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "old.state"
     path.write_bytes(pickle.dumps((0, "not a state")))
-    with pytest.raises(InputError, match="link state format 0, expected 1"):
-        LinkState.load(path)
+    with pytest.raises(InputError, match="not a link state sealed with this installation's key"):
+        LinkState.load(path, b"key")
+
+
+def test_state_sealed_with_another_key_or_changed_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "state.pkl"
+    LinkState().save(path, b"key")
+    with pytest.raises(InputError, match="sealed with this installation's key"):
+        LinkState.load(path, b"other key")
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 1
+    path.write_bytes(bytes(blob))
+    with pytest.raises(InputError, match="sealed with this installation's key"):
+        LinkState.load(path, b"key")

@@ -205,7 +205,8 @@ def link(
     listed with the reason in the summary. With --executor dask, extraction and image
     hashing run on the workers; the networks are merged here, the same as in process.
     """
-    state = LinkState.load(state_path) if state_path and state_path.exists() else LinkState()
+    key = get_settings(ctx).resolved_secret_key()
+    state = LinkState.load(state_path, key) if state_path and state_path.exists() else LinkState()
     with Progress(disable=not show_progress(), transient=True) as progress:
         progress.add_task("linking", total=None)
         with closing(make_executor(executor, scheduler)) as runner:
@@ -223,4 +224,4 @@ def link(
         with open_output(str(summary_path)) as out:
             write_json_line(out, summary_record(result, state))
     if state_path is not None:
-        state.save(state_path)
+        state.save(state_path, key)

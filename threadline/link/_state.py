@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import tempfile
@@ -24,6 +25,8 @@ from threadline.link._unionfind import UnionFind, component_roots
 from threadline.model import AdEvidence
 
 FORMAT_VERSION = 1
+_MAGIC = b"TLLS1\n"  # Threadline link state, sealed
+_BODY = len(_MAGIC) + 32
 _LINKING_KINDS = frozenset({"phone", "email", "handle"})
 _TEMPLATE_CHUNK = 50_000  # ads shingled at once: bounds the memory of a big batch
 _REBUILD_SHARE = 0.5  # a batch this large (vs the corpus) rebuilds networks in one pass
@@ -267,30 +270,42 @@ class LinkState:
             if self.ads.ids[ad] < self._net_min[root]:
                 self._net_min[root] = self.ads.ids[ad]
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to a file atomically (a temporary file renamed into place)."""
+    def save(self, path: str | os.PathLike[str], key: bytes) -> None:
+        """Write the state atomically, sealed with an HMAC under `key` (the installation's)."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        payload = pickle.dumps((FORMAT_VERSION, self), protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".")
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump((FORMAT_VERSION, self), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(_MAGIC + _seal(key, payload) + payload)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> LinkState:
-        """Read a state written by `save`; raises InputError for another format or file."""
+    def load(cls, path: str | os.PathLike[str], key: bytes) -> LinkState:
+        """Read a state written by `save` with the same key; InputError for anything else.
+
+        The HMAC is checked before unpickling, so a file that this installation did not
+        write is refused instead of being executed.
+        """
         try:
-            with open(path, "rb") as stream:
-                version, state = pickle.load(stream)  # noqa: S301 - our own trusted file
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError) as exc:
+            blob = Path(path).read_bytes()
+        except OSError as exc:
             raise InputError(f"{path}: not a link state ({exc})") from exc
+        head, seal, payload = blob[: len(_MAGIC)], blob[len(_MAGIC) : _BODY], blob[_BODY:]
+        if head != _MAGIC or not hmac.compare_digest(seal, _seal(key, payload)):
+            raise InputError(f"{path}: not a link state sealed with this installation's key")
+        version, state = pickle.loads(payload)  # noqa: S301 - sealed by our own key above
         if version != FORMAT_VERSION or not isinstance(state, cls):
             raise InputError(f"{path}: link state format {version}, expected {FORMAT_VERSION}")
         return state
+
+
+def _seal(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 def _template_signatures(

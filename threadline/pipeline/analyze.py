@@ -74,9 +74,9 @@ def analyze(
     changed = extract_stored(database, options, progress, executor)
     hashed = hash_images(database, options.blobs, progress, executor)
     faces = _faces(database, options, progress)
-    state, rebuilt = _link_state(options.state_path, changed)
+    state, rebuilt = _link_state(options.state_path, changed, options.secret_key)
     result = link_stored(database, state, progress)
-    state.save(options.state_path)
+    state.save(options.state_path, options.secret_key)
     networks = _store_networks(database, result)
     return AnalyzeReport(
         extracted=len(changed),
@@ -198,10 +198,10 @@ def _faces(
     )
 
 
-def _link_state(path: Path, changed: list[int]) -> tuple[LinkState, bool]:
+def _link_state(path: Path, changed: list[int], key: bytes) -> tuple[LinkState, bool]:
     if not path.exists():
         return LinkState(), True
-    state = LinkState.load(path)
+    state = LinkState.load(path, key)
     if any(str(row_id) in state.ads.index for row_id in changed):
         return LinkState(), True
     return state, False
