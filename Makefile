@@ -62,7 +62,11 @@ test: lint audit-deps
 # registry, so it is skipped with a notice where PyPI cannot be reached.
 audit-deps: $(STAMP)
 	@if $(BIN)/python -c "import urllib.request as u; u.urlopen('https://pypi.org/simple/pip/', timeout=5)" 2>/dev/null; \
-	then $(BIN)/pip-audit --progress-spinner off --skip-editable; \
+	then $(BIN)/pip-audit --progress-spinner off --skip-editable > .pip-audit.txt 2>&1; status=$$?; \
+	  head -n 1 .pip-audit.txt; \
+	  skipped=$$(grep -c "could not be audited" .pip-audit.txt); \
+	  if [ "$$skipped" -gt 0 ]; then echo "NOTICE: pip-audit could not audit $$skipped packages (this registry has no advisory data for them)"; fi; \
+	  exit $$status; \
 	else echo "NOTICE: pip-audit skipped: PyPI cannot be reached from here"; fi
 
 # The command reference is generated from --help; a test fails when it drifts.

@@ -14,6 +14,7 @@ from threadline.cli._db import open_database
 from threadline.pipeline import EXECUTORS, AnalyzeOptions, make_executor
 from threadline.pipeline import analyze as run_analysis
 from threadline.store import BlobStore
+from threadline.store.console import run_saved_searches
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,3 +81,7 @@ def analyze(ctx: click.Context, faces: bool, executor: str, scheduler: str | Non
             f"for review (leads, not identifications), {len(found.problems)} unreadable",
             err=True,
         )
+    with database.transaction() as connection:
+        hits = run_saved_searches(connection)
+    if hits:
+        click.echo(f"saved searches: {sum(hits.values())} new hits", err=True)
