@@ -108,4 +108,4 @@ def test_ad_from_record_never_fails_other_than_with_input_error(value: object) -
         return
     else:
         assert ad.id
-        assert (ad.title or ad.body)
+        assert ad.title or ad.body

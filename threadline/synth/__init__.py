@@ -19,8 +19,8 @@ __all__ = [
     "HANDLE_SERVICES",
     "INDICATORS",
     "PHONE_STYLES",
-    "SynthSite",
     "TRANSFORMS",
+    "SynthSite",
     "generate_ads",
     "period_end",
 ]
