@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from threadline.ingest.loader import BATCH_SIZE, IngestReport, Rejection
+from threadline.ingest.loader import BATCH_SIZE, IngestReport, Rejection, batches
 from threadline.ingest.mapping import Mapping
 from threadline.ingest.sources.html import HTML_SUFFIXES, read_html
 from threadline.ingest.sources.warc import CapturedPage, index_images, is_warc, read_warc
@@ -63,7 +63,7 @@ def ingest_archives(
     writer = _BatchWriter(database, source_id, blobs, on_batch)
     for path in archive_files(paths):
         pages = _accept(_pages(path, mapping, writer), report, strict)
-        for batch in _batches(pages, BATCH_SIZE):
+        for batch in batches(pages, BATCH_SIZE):
             report.counts += writer.write(batch)
             report.seen.update(page.parsed.ad.id for page in batch if page.parsed.ad)
         if report.stopped_early:
@@ -90,17 +90,6 @@ def _accept(
         if strict:
             report.stopped_early = True
             return
-
-
-def _batches(pages: Iterator[CapturedPage], size: int) -> Iterator[list[CapturedPage]]:
-    batch: list[CapturedPage] = []
-    for page in pages:
-        batch.append(page)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class _BatchWriter:

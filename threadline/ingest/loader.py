@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from threadline.ingest.sources import Parsed, reader_for
 from threadline.model import Ad, ImageRef
@@ -18,6 +19,7 @@ from threadline.store import (
 )
 
 BATCH_SIZE = 2000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ def ingest_files(
     for path, reader in readers:
         records = _accept(reader(path), report, strict)
         images = _ImageCollector(path.parent, blobs)
-        for batch in _batches(records, BATCH_SIZE):
+        for batch in batches(records, BATCH_SIZE):
             batch = [images.attach(ad) for ad in batch]
             with database.transaction() as connection:
                 register_images(connection, images.take_new())
@@ -84,10 +86,11 @@ def _accept(parsed: Iterator[Parsed], report: IngestReport, strict: bool) -> Ite
             return
 
 
-def _batches(ads: Iterator[Ad], size: int) -> Iterator[list[Ad]]:
-    batch: list[Ad] = []
-    for ad in ads:
-        batch.append(ad)
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items in order, the last one shorter (itertools.batched from 3.12)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []
