@@ -2,58 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.ingest.conftest import USER_AGENT, Collector, ServedSite
 from threadline.ingest.archive import verify_capture
-from threadline.ingest.collect import CollectOptions, collect_once, parse_every
-from threadline.ingest.mapping import resolve_mapping
+from threadline.ingest.collect import parse_every
 from threadline.store import BlobStore, Database
 from threadline.store.collect import captures_for, taken_down
 from threadline.store.tables import ad_versions, ads
 from threadline.store.tables_collect import captures, takedowns
-from threadline.synth._site import SynthSite
 
-N_ADS = 40
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SynthSite, str]]:
-    """The synthetic site (40 ads, images) on a free loopback port."""
-    served = SynthSite(N_ADS, 7, tmp_path_factory.mktemp("images"))
-    url = served.start()
-    yield served, url
-    served.stop()
-
-
-def _options(tmp_path: Path) -> CollectOptions:
-    return CollectOptions(
-        warc_dir=tmp_path / "warc",
-        user_agent="Threadline-collector (operated by tests)",
-        delay=0.0,
-        concurrency=8,
-        retries=1,
-        backoff=0.05,
-        timeout=5.0,
-        crawl_timeout=120.0,
-    )
+N_ADS = 40  # the synth_site fixture's
 
 
 @pytest.mark.slow
 def test_collect_twice_ingests_once_and_marks_takedowns(
-    database: Database, tmp_path: Path, site: tuple[SynthSite, str]
+    database: Database, tmp_path: Path, synth_site: ServedSite, collector: Collector
 ) -> None:
-    served, url = site
+    served = synth_site.site
     served.epoch = 0
-    mapping = resolve_mapping("synth-site")
     blobs = BlobStore(tmp_path / "blobs")
-    first = collect_once(database, mapping, _options(tmp_path), url, blobs)
+    first = collector.collect(database, synth_site, blobs)
     served.epoch = 1
-    second = collect_once(database, mapping, _options(tmp_path), url, blobs)
+    second = collector.collect(database, synth_site, blobs)
     removed = {ad.id for ad in served.ads if served.removed(ad)}
     edited = {ad.id for ad in served.ads if served.edited(ad)}
     assert first.problems == []
@@ -69,7 +44,7 @@ def test_collect_twice_ingests_once_and_marks_takedowns(
         rows = connection.execute(select(captures)).all()
     assert len(rows) == N_ADS + len(edited)
     assert all(verify_capture(Path(r.warc_path), r.record_offset, r.sha256) for r in rows)
-    assert _user_agents(first.warc_files[0]) == {"Threadline-collector (operated by tests)"}
+    assert _user_agents(first.warc_files[0]) == {USER_AGENT}
 
 
 def _user_agents(path: Path) -> set[str]:
@@ -83,14 +58,13 @@ def _user_agents(path: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_collect_keeps_every_version_with_its_capture(
-    database: Database, tmp_path: Path, site: tuple[SynthSite, str]
+    database: Database, synth_site: ServedSite, collector: Collector
 ) -> None:
-    served, url = site
-    mapping = resolve_mapping("synth-site")
+    served, url = synth_site.site, synth_site.url
     served.epoch = 0
-    collect_once(database, mapping, _options(tmp_path), url)
+    collector.collect(database, synth_site)
     served.epoch = 1
-    collect_once(database, mapping, _options(tmp_path), url)
+    collector.collect(database, synth_site)
     edited = next(ad for ad in served.ads if served.edited(ad))
     with database.transaction() as connection:
         row = connection.execute(select(ads).where(ads.c.ext_id == edited.id)).one()

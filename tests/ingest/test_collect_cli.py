@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.ingest.conftest import Collector
 from threadline.cli import cli
 from threadline.settings import Settings
 from threadline.store import Database
@@ -16,16 +17,10 @@ from threadline.synth import SynthSite
 
 
 @pytest.mark.slow
-def test_collect_command_runs_two_rounds_and_analyzes(tmp_path: Path) -> None:
+def test_collect_command_runs_two_rounds_and_analyzes(tmp_path: Path, collector: Collector) -> None:
     site = SynthSite(12, 11, None, remove_after_visits=1)
     url = site.start()
-    env = {
-        "THREADLINE_DATA_DIR": str(tmp_path / "var"),
-        "THREADLINE_SECRET_KEY": "test-secret-key",
-        "THREADLINE_CRAWL_DELAY": "0",
-        "THREADLINE_CRAWL_CONCURRENCY": "8",
-        "THREADLINE_CRAWL_OPERATOR": "Test Unit",
-    }
+    env = collector.env()
     try:
         result = CliRunner().invoke(
             cli,

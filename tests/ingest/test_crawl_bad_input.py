@@ -2,52 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.ingest.conftest import Collector, ServedSite
 from threadline.cli import cli
-from threadline.ingest.collect import CollectOptions, collect_once
-from threadline.ingest.mapping import resolve_mapping
+from threadline.ingest.collect import CollectReport
 from threadline.store import Database
 from threadline.store.tables import ads
-from threadline.synth import SynthSite
 
-N_ADS = 12
-
-
-@pytest.fixture(scope="module")
-def bad_site() -> Iterator[tuple[SynthSite, str]]:
-    """The site with its crawler-breaking pages, no images."""
-    served = SynthSite(N_ADS, 3, None, bad_pages=True, slow_seconds=4.0)
-    url = served.start()
-    yield served, url
-    served.stop()
+N_ADS = 12  # the bad_site fixture's
 
 
-def _options(tmp_path: Path) -> CollectOptions:
-    return CollectOptions(
-        warc_dir=tmp_path / "warc",
+def _collect(database: Database, bad_site: ServedSite, collector: Collector) -> CollectReport:
+    return collector.collect(
+        database,
+        bad_site,
         user_agent="Threadline-collector (operated by tests; ops@example.org)",
-        delay=0.0,
-        concurrency=8,
         retries=2,
-        backoff=0.05,
         timeout=1.5,
         max_page_bytes=1_000_000,
-        crawl_timeout=120.0,
     )
 
 
 @pytest.mark.slow
 def test_bad_pages_are_reported_and_the_crawl_goes_on(
-    sqlite_db: Database, tmp_path: Path, bad_site: tuple[SynthSite, str]
+    sqlite_db: Database, bad_site: ServedSite, collector: Collector
 ) -> None:
-    served, url = bad_site
-    report = collect_once(sqlite_db, resolve_mapping("synth-site"), _options(tmp_path), url)
+    served, url = bad_site.site, bad_site.url
+    report = _collect(sqlite_db, bad_site, collector)
     problems = {e.url.removeprefix(url): e.error for e in report.problems}
     assert problems.pop("/bad/ad/huge.html").startswith("DownloadCancelledError: Expected to")
     assert problems.pop("/bad/ad/slow.html").startswith("DownloadTimeoutError: Getting")
@@ -74,10 +60,9 @@ def test_bad_pages_are_reported_and_the_crawl_goes_on(
 
 @pytest.mark.slow
 def test_cli_ingests_a_folder_of_warc_files_with_a_mapping(
-    tmp_path: Path, bad_site: tuple[SynthSite, str], sqlite_db: Database
+    tmp_path: Path, bad_site: ServedSite, sqlite_db: Database, collector: Collector
 ) -> None:
-    _served, url = bad_site
-    report = collect_once(sqlite_db, resolve_mapping("synth-site"), _options(tmp_path), url)
+    report = _collect(sqlite_db, bad_site, collector)
     env = {"THREADLINE_DATA_DIR": str(tmp_path / "other")}
     result = CliRunner().invoke(
         cli,
