@@ -29,6 +29,7 @@ class CrawlJob:
     max_page_bytes: int = 10_000_000
     max_redirects: int = 5
     max_pages: int = 0  # 0: no bound
+    max_seconds: float = 0.0  # 0: no bound; past it the crawl closes as after its last page
     recheck: tuple[str, ...] = field(default=())  # known ad URLs to re-check if not listed
 
     def dump(self, path: Path) -> None:

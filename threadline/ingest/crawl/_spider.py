@@ -31,6 +31,9 @@ from threadline.ingest.archive import Fetched, WarcArchive
 from threadline.ingest.crawl._job import CrawlEvent, CrawlJob
 from threadline.ingest.mapping import Mapping, load_mapping
 
+# Images before ad pages before listing pages: what a listing found drains before the next
+# listing page adds more, so the queue stays about one listing page per request in flight.
+PRIORITIES = {"image": 20, "ad": 10, "recheck": 10, "listing": 0}
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 408})
 # Error pages reach the callbacks (a 404 is how a takedown shows); 3xx stay with the redirector.
 _ERROR_STATUSES = list(range(400, 600))
@@ -54,7 +57,8 @@ class MappingSpider(Spider):
         self.job = job
         self.mapping: Mapping = load_mapping(Path(job.mapping_path))
         self.log_stream: IO[str] = open(job.log_path, "a", encoding="utf-8")  # noqa: SIM115
-        self.seen_ads: set[str] = set()
+        # Only the known ads still to be seen are kept, so the spider holds no state per page.
+        self.unseen_known: set[str] = set(job.recheck)
         self.rechecked = False
 
     @classmethod
@@ -79,6 +83,7 @@ class MappingSpider(Spider):
             callback=callback,
             errback=self.on_error,
             meta={"kind": kind, "handle_httpstatus_list": _ERROR_STATUSES},
+            priority=PRIORITIES.get(kind, 0),
             dont_filter=kind == "recheck",
         )
 
@@ -99,7 +104,7 @@ class MappingSpider(Spider):
         """Mark the ad seen and fetch its images (the WARC reader reads the fields)."""
         kind = str(response.meta.get("kind", "ad"))
         self.report(response.url, kind, response.status, _status_error(response.status))
-        self.seen_ads.add(response.request.url if response.request else response.url)
+        self.unseen_known.discard(response.request.url if response.request else response.url)
         if response.status != 200 or not isinstance(response, TextResponse):
             return
         if self.mapping.ad.images:
@@ -123,7 +128,7 @@ class MappingSpider(Spider):
         if self.rechecked:
             return
         self.rechecked = True
-        missing = [url for url in self.job.recheck if url not in self.seen_ads]
+        missing = [url for url in self.job.recheck if url in self.unseen_known]
         for url in missing:
             self.crawler.engine.crawl(self._request(url, "recheck"))
         if missing:
