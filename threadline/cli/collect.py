@@ -109,6 +109,8 @@ def _analyze_options(settings: Settings, blobs: BlobStore) -> AnalyzeOptions:
 
 
 def _print(report: CollectReport) -> None:
+    for line in report.recovered:
+        click.echo(line, err=True)
     for event in report.problems[:100]:
         click.echo(f"failed {event.url}: {event.error}", err=True)
     for rejection in report.ingest.rejected[:100]:

@@ -1,12 +1,15 @@
 """WARC files (warcio): every fetched page and image with its request, response and time.
 
 Files are written as `NAME.warc.gz.open` and renamed to `NAME.warc.gz` when closed, so a
-reader never takes a half-written file for a finished one. Each record is its own gzip
-member, so a capture is addressed by (file, offset) and re-read alone for verification.
+reader never takes a half-written file for a finished one; the writer holds an exclusive
+flock on the open file, so recovery (`threadline.ingest.recover`) can tell a live crawl's
+file from a killed one's. Each record is its own gzip member, so a capture is addressed by
+(file, offset) and re-read alone for verification.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -97,9 +100,10 @@ class WarcArchive:
             return
         self._stream.flush()
         os.fsync(self._stream.fileno())
-        self._stream.close()
         final = self._final_name(self._sequence)
+        # Renamed while still locked, so recovery never takes a finished file for a dead one.
         final.with_name(final.name + ".open").replace(final)
+        self._stream.close()
         self.closed_files.append(final)
         self._stream = self._writer = None
 
@@ -108,6 +112,7 @@ class WarcArchive:
             self._sequence += 1
             final = self._final_name(self._sequence)
             self._stream = open(final.with_name(final.name + ".open"), "wb")  # noqa: SIM115
+            fcntl.flock(self._stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             self._writer = WARCWriter(self._stream, gzip=True)
             info = {"software": "threadline (scrapy, warcio)", "format": "WARC File Format 1.1"}
             self._writer.write_record(self._writer.create_warcinfo_record(final.name, info))

@@ -32,6 +32,14 @@ class ArchiveReport(IngestReport):
 
     seen: set[str] = field(default_factory=set)
 
+    def add(self, other: ArchiveReport) -> None:
+        """Count another ingest's pages, ads and rejections in this report."""
+        self.read += other.read
+        self.counts += other.counts
+        self.rejected.extend(other.rejected)
+        self.seen |= other.seen
+        self.stopped_early = self.stopped_early or other.stopped_early
+
 
 def archive_files(paths: Iterable[Path]) -> list[Path]:
     """The HTML and WARC files among `paths`, folders searched recursively, in name order."""

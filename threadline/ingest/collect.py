@@ -3,6 +3,9 @@
 A crawl writes WARC files; the ads are read back from them, so every stored version points
 at the capture it came from. Known ads that the listings no longer show are re-checked, and
 those that answer 404 or 410 are recorded as taken down on that date (the 404 is archived).
+
+A crawl killed before it finished leaves a `.open` WARC file; the next round recovers it
+(complete records kept, a cut-off tail quarantined) and ingests it before crawling again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from threadline.errors import ConfigError
 from threadline.ingest.archive_loader import ArchiveReport, ingest_archives
 from threadline.ingest.crawl import CrawlEvent, CrawlJob, run_crawl
 from threadline.ingest.mapping import Mapping, load_mapping
+from threadline.ingest.recover import recover_open_warcs
 from threadline.settings import Settings
 from threadline.store import BlobStore, Database
 from threadline.store.collect import KnownAd, active_ads, mark_taken_down
@@ -58,6 +62,7 @@ class CollectReport:
     ingest: ArchiveReport
     taken_down: int
     warc_files: list[Path] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # one line per unfinished file put right
 
 
 def options_from_settings(settings: Settings) -> CollectOptions:
@@ -86,12 +91,13 @@ def collect_once(
     """Crawl once, ingest what is new or changed, and mark re-checked 404/410 ads taken down."""
     mapping = load_mapping(mapping_path)
     source = options.source or mapping.name
+    recovered, report = _recover(database, options.warc_dir / mapping.name, source, mapping, blobs)
     with database.transaction() as connection:
         known = active_ads(connection, source)
     crawl_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     job = _job(mapping_path, mapping, options, base_url, crawl_id, known_urls(known))
     result = run_crawl(job, options.crawl_timeout)
-    report = ingest_archives(database, result.warc_files, source, mapping, blobs=blobs)
+    report.add(ingest_archives(database, result.warc_files, source, mapping, blobs=blobs))
     gone = {event.url: event.status for event in result.gone()}
     missing = [
         (ad.row_id, ad.url, gone[ad.url])
@@ -101,8 +107,27 @@ def collect_once(
     with database.transaction() as connection:
         marked = mark_taken_down(connection, missing, datetime.now(UTC))
     return CollectReport(
-        crawl_id, len(result.events), result.problems(), report, marked, result.warc_files
+        crawl_id,
+        len(result.events),
+        result.problems(),
+        report,
+        marked,
+        result.warc_files,
+        recovered,
     )
+
+
+def _recover(
+    database: Database, folder: Path, source: str, mapping: Mapping, blobs: BlobStore | None
+) -> tuple[list[str], ArchiveReport]:
+    """Put right the files of killed crawls and ingest their complete records, oldest first."""
+    done = recover_open_warcs(folder) if folder.is_dir() else []
+    for name, _ in done:  # the killed crawl's duplicate filter, no use to anyone now
+        prefix = name.rsplit("-", 1)[0]
+        (folder / f"{prefix}.log.seen.sqlite").unlink(missing_ok=True)
+    files = [found.path for _, found in done if found.path is not None]
+    report = ingest_archives(database, files, source, mapping, blobs=blobs)
+    return [found.line(name) for name, found in done], report
 
 
 def known_urls(known: list[KnownAd]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def run_crawl(job: CrawlJob, timeout: float) -> CrawlResult:
     """Run the job in a child process, at most `timeout` seconds; ThreadlineError past it."""
     job_path = Path(job.log_path).with_suffix(".job.json")
     job.dump(job_path)
-    command = [sys.executable, "-m", "threadline.ingest.crawl", str(job_path)]
+    command = [sys.executable, "-m", "threadline.ingest.crawl", str(job_path), str(os.getpid())]
     try:
         done = subprocess.run(  # noqa: S603 - our own module, arguments we wrote
             command, capture_output=True, text=True, timeout=timeout, check=False

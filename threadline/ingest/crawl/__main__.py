@@ -1,7 +1,15 @@
-"""`python -m threadline.ingest.crawl JOB.json`: one crawl in its own process (one reactor)."""
+"""`python -m threadline.ingest.crawl JOB.json [PARENT_PID]`: one crawl in its own process.
+
+Twisted's reactor starts once per process, hence a process per crawl. Given its parent's
+pid, the crawler dies with its parent (Linux), so a killed collector leaves no crawler
+writing on; its unfinished WARC file is recovered by the next collection.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,8 +52,21 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
     }
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies; exit if it already has."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took hold
+        sys.exit(1)
+
+
 def main(argv: list[str]) -> int:
     """Run the job named on the command line; the exit status is 0 when the crawl finished."""
+    if len(argv) > 2:
+        die_with_parent(int(argv[2]))
     job = CrawlJob.load(Path(argv[1]))
     process = CrawlerProcess(scrapy_settings(job))
     failures: list[Failure] = []
