@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     func,
-    literal_column,
     select,
 )
 
-from threadline.store.console_ads import EPOCH, AdRow, ad_rows, aware
+from threadline.store.console_ads import AdRow, ad_rows
 from threadline.store.tables import (
     ad_risk,
     ads,
     networks,
 )
+from threadline.store.tables_console import ad_counts
 from threadline.store.tables_intercept import (
     intercept_campaigns,
     intercept_contacts,
@@ -42,50 +42,52 @@ class Dashboard:
 
 def dashboard(connection: Connection, top: int = 10) -> Dashboard:
     """Ads per ISO week and per city, riskiest networks and the newest juvenile flags."""
-    cities = connection.execute(
-        select(ads.c.city, func.count().label("n"))
-        .where(ads.c.city.is_not(None))
-        .group_by(ads.c.city)
-        .order_by(literal_column("n").desc(), ads.c.city)
-        .limit(top)
-    )
+    days = facet_counts(connection, "day")
+    cities = sorted(facet_counts(connection, "city").items(), key=lambda c: (-c[1], c[0]))
     return Dashboard(
-        ads=int(connection.execute(select(func.count()).select_from(ads)).scalar_one()),
+        ads=sum(days.values()),
         networks=_count_networks(connection),
         weekly=tuple(weekly_counts(connection)),
-        cities=tuple((str(c), int(n)) for c, n in cities),
+        cities=tuple((city, n) for city, n in cities if city)[:top],
         top_networks=tuple(_top_networks(connection, top)),
         juvenile=tuple(_juvenile(connection, top)),
     )
 
 
-def weekly_counts(connection: Connection, weeks: int = 52) -> list[tuple[str, int]]:
-    """Ads per ISO week (`2026-W17`) over the last `weeks` weeks with ads, oldest first.
+def facet_counts(connection: Connection, facet: str) -> dict[str, int]:
+    """Ads per day (`2026-04-21`, UTC) or per city, from the counters the triggers keep.
 
-    One indexed range count per week: grouping a million timestamps by a computed week
-    would sort them all.
+    The key "" counts the ads without a date or city.
     """
-    first, last = connection.execute(
-        select(func.min(ads.c.posted_at), func.max(ads.c.posted_at))
-    ).one()
-    if first is None or last is None:
+    query = select(ad_counts.c.value, ad_counts.c.ads).where(
+        ad_counts.c.facet == facet, ad_counts.c.ads > 0
+    )
+    return {str(value): int(n) for value, n in connection.execute(query)}
+
+
+def weekly_counts(connection: Connection, weeks: int = 52) -> list[tuple[str, int]]:
+    """Ads per ISO week (`2026-W17`) over the last `weeks` weeks with ads, oldest first."""
+    days = {date.fromisoformat(d): n for d, n in facet_counts(connection, "day").items() if d}
+    if not days:
         return []
-    end = _monday(aware(last) or EPOCH) + timedelta(days=7)
-    start = max(_monday(aware(first) or EPOCH), end - timedelta(days=7 * weeks))
-    found = []
-    while start < end:
-        stop = start + timedelta(days=7)
-        within = (ads.c.posted_at >= start, ads.c.posted_at < stop)
-        count = connection.execute(select(func.count()).select_from(ads).where(*within))
-        year, week, _ = start.isocalendar()
-        found.append((f"{year}-W{week:02d}", int(count.scalar_one())))
-        start = stop
-    return found
+    end = _monday(max(days)) + timedelta(days=7)
+    start = max(_monday(min(days)), end - timedelta(days=7 * weeks))
+    per_week: dict[date, int] = dict.fromkeys(
+        (start + timedelta(days=7 * i) for i in range((end - start).days // 7)), 0
+    )
+    for day, n in days.items():
+        if day >= start:
+            per_week[_monday(day)] += n
+    return [(_iso_week(monday), n) for monday, n in per_week.items()]
 
 
-def _monday(moment: datetime) -> datetime:
-    day = moment.astimezone(UTC).date()
-    return datetime.combine(day - timedelta(days=day.weekday()), time(), UTC)
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _count_networks(connection: Connection) -> int:

@@ -1,4 +1,4 @@
-"""Tables of the analyst console: saved searches and the new ads they flagged."""
+"""Tables of the analyst console: saved searches, the ads they flagged, corpus counts."""
 
 from __future__ import annotations
 
@@ -27,4 +27,14 @@ saved_search_hits = Table(
     Column("found_at", UTCDateTime, nullable=False),
     Column("seen", Boolean, nullable=False),
     Index("ix_saved_search_hits_seen", "seen"),
+)
+
+# Ads per posting day and per city, kept in step with `ads` by triggers (migration
+# 0004_console_counts), so the dashboard reads a few thousand rows instead of every ad.
+ad_counts = Table(
+    "ad_counts",
+    metadata,
+    Column("facet", String(10), primary_key=True),  # "day" (UTC, YYYY-MM-DD) or "city"
+    Column("value", String(200), primary_key=True),  # "" for ads without a date or city
+    Column("ads", Integer, nullable=False),
 )
