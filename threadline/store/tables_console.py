@@ -38,3 +38,23 @@ ad_counts = Table(
     Column("value", String(200), primary_key=True),  # "" for ads without a date or city
     Column("ads", Integer, nullable=False),
 )
+
+# Every term and emoji of the corpus with the number of ads using it, refreshed by analyze.
+corpus_terms = Table(
+    "corpus_terms",
+    metadata,
+    Column("kind", String(10), primary_key=True),  # "term" or "emoji"
+    Column("term", String(200), primary_key=True),
+    Column("ads", Integer, nullable=False),
+    Index("ix_corpus_terms_kind_ads", "kind", "ads"),
+)
+
+# One row: the highest ad row id counted into corpus_terms, and how many ads that covers.
+corpus_terms_state = Table(
+    "corpus_terms_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("watermark", Integer, nullable=False),
+    Column("ads", Integer, nullable=False),
+    Column("refreshed_at", UTCDateTime, nullable=False),
+)

@@ -61,6 +61,7 @@ def test_statistics_page(page: Any) -> None:
     page.goto("/stats")
     page.wait_for_selector("#chart-lorenz")
     assert page.inner_text("#stat-phones") == "2"
+    assert "over all 3 ads analyzed" in page.inner_text("#terms-reach")
     _shot(page, "stats")
 
 
