@@ -114,3 +114,10 @@ def test_auditor_cannot_open_console_pages(
     auditor = logged_in(settings, database, Role.AUDITOR, Clock())
     assert auditor.get("/ads/1", follow_redirects=False).status_code == 403
     assert auditor.get("/search?q=x", follow_redirects=False).status_code == 403
+
+
+def test_statistics_terms_count_every_analyzed_ad(client: TestClient) -> None:
+    page = client.get("/stats")
+    assert page.status_code == 200
+    assert "over all 3 ads analyzed" in page.text
+    assert "<tr><td>fresh</td>" in page.text

@@ -28,6 +28,7 @@ from threadline.link._stats import (
     gini,
     language,
     lorenz,
+    term_counts,
     weekly_volume,
 )
 from threadline.link._templates import Template, TemplateSlot
@@ -60,6 +61,7 @@ __all__ = [
     "network_movements",
     "phone_movements",
     "place_ad",
+    "term_counts",
     "weekly_volume",
 ]
 

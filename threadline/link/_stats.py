@@ -201,6 +201,12 @@ def language(
     evidence: Iterable[AdEvidence], top: int = 50
 ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
     """The most frequent terms and emoji, each counted once per ad that uses it."""
+    terms, emoji = term_counts(evidence)
+    return _top(terms, top), _top(emoji, top)
+
+
+def term_counts(evidence: Iterable[AdEvidence]) -> tuple[Counter[str], Counter[str]]:
+    """Every term and emoji with the number of ads using it (stop words left out)."""
     terms: Counter[str] = Counter()
     emoji: Counter[str] = Counter()
     for item in evidence:
@@ -208,7 +214,7 @@ def language(
         text = normalize(item.text)
         terms.update({w for w in _WORD.findall(text) if w not in _STOPWORDS})
         emoji.update({ch for ch in raw if is_emoji(ch)})
-    return _top(terms, top), _top(emoji, top)
+    return terms, emoji
 
 
 def _top(counts: Counter[str], top: int) -> tuple[tuple[str, int], ...]:

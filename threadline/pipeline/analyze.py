@@ -13,6 +13,7 @@ from threadline.extract import extract_ad
 from threadline.faces import FaceRunReport, analyze_ad_faces, load_model
 from threadline.link import LinkResult, LinkState, NetworkSummary, hash_image, link_ads
 from threadline.pipeline.executors import Executor, LocalExecutor
+from threadline.pipeline.terms import refresh_terms
 from threadline.store import (
     AnalyzedAd,
     BlobStore,
@@ -44,6 +45,7 @@ class AnalyzeReport:
     set_aside: int
     rebuilt: bool
     faces: FaceRunReport | None = None
+    terms_recounted: bool = False  # corpus terms counted afresh, not just the new ads
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ def analyze(
     result = link_stored(database, state, progress)
     state.save(options.state_path, options.secret_key)
     networks = _store_networks(database, result)
+    recounted = refresh_terms(database, changed)
     return AnalyzeReport(
         extracted=len(changed),
         images_hashed=hashed,
@@ -86,6 +89,7 @@ def analyze(
         set_aside=len(result.set_aside),
         rebuilt=rebuilt,
         faces=faces,
+        terms_recounted=recounted,
     )
 
 

@@ -11,6 +11,7 @@ from threadline.store import tables_console as tables_console
 from threadline.store import tables_faces as tables_faces
 from threadline.store import tables_intercept as tables_intercept
 from threadline.store import tables_screen as tables_screen
+from threadline.store import tables_scripts as tables_scripts
 from threadline.store import tables_security as tables_security
 from threadline.store.tables import metadata
 

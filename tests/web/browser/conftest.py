@@ -46,6 +46,7 @@ from threadline.web.auth import Security
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 ANALYST = "ana.analyst"
+SUPERVISOR = "sam.supervisor"
 MODEL = "dlib-resnet-v1"
 NOW = datetime(2026, 10, 6, 12, 0, tzinfo=UTC)
 
@@ -84,8 +85,9 @@ def _conversation(db: Database, settings: Settings) -> None:
 
 def _analyst(db: Database) -> None:
     with db.transaction() as connection:
-        account, once = create_user(connection, ANALYST, Role.ANALYST, FAST_HASHER, NOW)
-        change_password(connection, account.id, once, PASSWORD, hasher=FAST_HASHER, now=NOW)
+        for name, role in ((ANALYST, Role.ANALYST), (SUPERVISOR, Role.SUPERVISOR)):
+            account, once = create_user(connection, name, role, FAST_HASHER, NOW)
+            change_password(connection, account.id, once, PASSWORD, hasher=FAST_HASHER, now=NOW)
 
 
 def _free_port() -> int:
@@ -150,13 +152,11 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="package")
-def page(browser: Any, live_server: str) -> Iterator[Any]:
-    """A logged-in analyst's page; every console request stays on loopback."""
+def _logged_in_page(browser: Any, live_server: str, name: str) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server, viewport={"width": 1360, "height": 900})
     tab = context.new_page()
     tab.goto("/login")
-    tab.fill("input[name=name]", ANALYST)
+    tab.fill("input[name=name]", name)
     tab.fill("input[name=password]", PASSWORD)
     tab.check("input[name=acknowledge]")
     tab.click("form[action='/login'] button[type=submit]")
@@ -164,3 +164,15 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     ARTIFACTS.mkdir(exist_ok=True)
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="package")
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A logged-in analyst's page; every console request stays on loopback."""
+    yield from _logged_in_page(browser, live_server, ANALYST)
+
+
+@pytest.fixture(scope="package")
+def supervisor_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A logged-in supervisor's page (may activate bot script versions)."""
+    yield from _logged_in_page(browser, live_server, SUPERVISOR)

@@ -61,6 +61,7 @@ def test_statistics_page(page: Any) -> None:
     page.goto("/stats")
     page.wait_for_selector("#chart-lorenz")
     assert page.inner_text("#stat-phones") == "2"
+    assert "over all 3 ads analyzed" in page.inner_text("#terms-reach")
     _shot(page, "stats")
 
 
@@ -125,4 +126,20 @@ def test_check_a_bot_script_version(page: Any) -> None:
     page.click("#script-form button[type=submit]")
     page.wait_for_selector("#script-valid")
     assert "+version: 2" in page.inner_text("#script-diff")
+    assert page.locator("#activate-denied").count() == 1  # an analyst checks, never activates
     _shot(page, "scripts")
+
+
+def test_a_supervisor_activates_a_bot_script_version(supervisor_page: Any) -> None:
+    page = supervisor_page
+    text = next(p for p in SHIPPED_SCRIPTS if p.stem == "example-en").read_text(encoding="utf-8")
+    page.goto("/intercept/scripts")
+    page.fill("#script-form textarea[name=script]", text.replace("version: 1\n", "version: 2\n"))
+    page.click("#script-form button[type=submit]")
+    page.wait_for_selector("#activate-form")
+    page.fill("#activate-form textarea[name=reason]", "Reviewed with legal; softer refusal wording")
+    page.click("#activate-form button[type=submit]")
+    page.wait_for_selector("#script-activated")
+    assert "example-en@2" in page.inner_text("#campaigns")
+    assert "sam.supervisor" in page.inner_text("#activations")
+    _shot(page, "scripts-activated")

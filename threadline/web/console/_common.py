@@ -16,6 +16,7 @@ from threadline.web.deps import get_db, get_templates
 
 Reader = Annotated[User, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.ANALYST, Role.OPERATOR))]
 Investigator = Annotated[User, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.ANALYST))]
+Supervisor = Annotated[User, Depends(require(Role.ADMIN, Role.SUPERVISOR))]
 Db = Annotated[Database, Depends(get_db)]
 Templates = Annotated[Jinja2Templates, Depends(get_templates)]
 
@@ -28,10 +29,14 @@ def settings_of(request: Request) -> Settings:
 
 
 def render(
-    request: Request, templates: Jinja2Templates, name: str, context: dict[str, Any]
+    request: Request,
+    templates: Jinja2Templates,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
 ) -> HTMLResponse:
     """A console template rendered with its context."""
-    return templates.TemplateResponse(request, f"console/{name}", context)
+    return templates.TemplateResponse(request, f"console/{name}", context, status_code=status_code)
 
 
 def viewed(request: Request, object_type: str, object_id: str, **detail: Any) -> None:

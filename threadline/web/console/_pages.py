@@ -18,18 +18,18 @@ from threadline.link import (
     city_flows,
     gini,
     itinerary,
-    language,
     link_ads,
     lorenz,
 )
 from threadline.store import console as repo
+from threadline.store.console_terms import terms_state, top_corpus_terms
 from threadline.store.faces import list_candidates
 from threadline.web.console._cache import CorpusCache
 from threadline.web.console._geo import locate
 from threadline.web.console._highlight import runs
 
 ACTIVITY_WINDOW = timedelta(days=7)
-LANGUAGE_SAMPLE = 1000
+TOP_TERMS = 40
 TEMPLATE_SAMPLE = 60
 TOP_PHONES = (10, 100, 1000)
 
@@ -133,7 +133,6 @@ def corpus_stats_page(connection: Connection) -> dict[str, Any]:
     """Concentration over phones, Lorenz curve, terms and emoji, city flows."""
     ads, counts = repo.phone_ad_counts(connection)
     covered = {n: repo.ads_covered_by_top_phones(connection, n) for n in TOP_PHONES}
-    terms, emoji = language(repo.recent_evidence(connection, LANGUAGE_SAMPLE), 40)
     flows = city_flows(network_itineraries(repo.network_sightings(connection)))
     return {
         "ads": ads,
@@ -141,10 +140,10 @@ def corpus_stats_page(connection: Connection) -> dict[str, Any]:
         "gini": gini(counts),
         "lorenz": lorenz(counts),
         "top_share": [(n, covered[n] / ads if ads else 0.0) for n in TOP_PHONES],
-        "terms": terms,
-        "emoji": emoji,
+        "terms": top_corpus_terms(connection, "term", TOP_TERMS),
+        "emoji": top_corpus_terms(connection, "emoji", TOP_TERMS),
+        "terms_state": terms_state(connection),
         "flows": flows[:40],
-        "sample": LANGUAGE_SAMPLE,
     }
 
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
+from fastapi import UploadFile
 
-from threadline.intercept import script_problems
-from threadline.store.intercept import Campaign
+from threadline.errors import InputError
+from threadline.intercept import resolve_script, script_problems, shipped_names
+from threadline.store import Database
+from threadline.store.intercept import Campaign, list_campaigns
+from threadline.store.intercept_scripts import script_activations
+from threadline.web.auth import Role, User
+
+MAX_SCRIPT = 200_000
+ACTIVATORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +67,39 @@ def _version_problems(current: Campaign, script_id: str, version: int | None) ->
     if version is None or version <= current.script_version:
         return [f"version must be above the active version {current.script_version}"]
     return []
+
+
+def scripts_context(db: Database, user: User) -> dict[str, Any]:
+    """Campaigns, past activations, the shipped scripts, and whether this user may activate."""
+    with db.transaction() as connection:
+        campaigns = list_campaigns(connection)
+        activations = script_activations(connection)
+    return {
+        "campaigns": campaigns,
+        "activations": activations,
+        "shipped": shipped_names(),
+        "may_activate": user.role in ACTIVATORS,
+        "check": None,
+    }
+
+
+def chosen_text(pasted: str, shipped: str, upload: UploadFile | None) -> str:
+    """The script to check: an uploaded file, else a shipped script by name, else the text."""
+    if upload is not None and upload.filename:
+        raw = upload.file.read(MAX_SCRIPT + 1)
+        if len(raw) > MAX_SCRIPT:
+            raise InputError(f"a script file must be under {MAX_SCRIPT:,} bytes")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError("a script file must be UTF-8 text") from exc
+    if shipped:
+        if shipped not in shipped_names():
+            raise InputError(f"no shipped script {shipped!r}")
+        return resolve_script(shipped)[1]
+    return pasted
+
+
+def script_sha256(text: str) -> str:
+    """SHA-256 of a script's YAML text, as campaigns record it."""
+    return hashlib.sha256(text.encode()).hexdigest()

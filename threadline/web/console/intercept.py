@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from threadline.errors import NotFoundError
 from threadline.intercept import (
     InterceptConfig,
     contact_report,
@@ -14,10 +15,12 @@ from threadline.intercept import (
     load_conversations,
 )
 from threadline.store import console as repo
-from threadline.store.intercept import list_campaigns, promote_contact
+from threadline.store.intercept import promote_contact
+from threadline.store.intercept_scripts import ScriptVersion, activate_script
 from threadline.web.console._common import (
     Db,
     Investigator,
+    Supervisor,
     Templates,
     cases_for,
     render,
@@ -25,7 +28,13 @@ from threadline.web.console._common import (
     viewed,
 )
 from threadline.web.console._pages import ACTIVITY_WINDOW, now_utc
-from threadline.web.console._scripts import check_script
+from threadline.web.console._scripts import (
+    MAX_SCRIPT,
+    check_script,
+    chosen_text,
+    script_sha256,
+    scripts_context,
+)
 
 router = APIRouter(prefix="/intercept")
 
@@ -78,11 +87,9 @@ def _by_day(days: dict[str, dict[str, int]]) -> dict[str, list[object]]:
 
 
 @router.get("/scripts", response_class=HTMLResponse)
-def scripts(request: Request, db: Db, templates: Templates, _user: Investigator) -> HTMLResponse:
-    """Campaigns with the script version each runs, and a form to check a new version."""
-    with db.transaction() as connection:
-        campaigns = list_campaigns(connection)
-    return render(request, templates, "scripts.html", {"campaigns": campaigns, "check": None})
+def scripts(request: Request, db: Db, templates: Templates, user: Investigator) -> HTMLResponse:
+    """Campaigns with the script version each runs, past activations, a form to check one."""
+    return render(request, templates, "scripts.html", scripts_context(db, user))
 
 
 @router.post("/scripts/check", response_class=HTMLResponse)
@@ -90,14 +97,40 @@ def scripts_check(
     request: Request,
     db: Db,
     templates: Templates,
-    _user: Investigator,
+    user: Investigator,
     campaign: Annotated[int, Form()],
-    script: Annotated[str, Form(max_length=200_000)],
+    script: Annotated[str, Form(max_length=MAX_SCRIPT)] = "",
+    shipped: Annotated[str, Form(max_length=100)] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
-    """Validate an uploaded script and diff it against the campaign's active version."""
-    with db.transaction() as connection:
-        campaigns = list_campaigns(connection)
-    current = next((c for c in campaigns if c.id == campaign), None)
-    context = {"campaigns": campaigns, "check": check_script(script, current), "chosen": campaign}
-    context["script"] = script
+    """Validate an uploaded, pasted or shipped script and diff it against the active one."""
+    text = chosen_text(script, shipped, upload)
+    context = scripts_context(db, user)
+    current = next((c for c in context["campaigns"] if c.id == campaign), None)
+    context |= {"check": check_script(text, current), "chosen": campaign, "script": text}
     return render(request, templates, "scripts.html", context)
+
+
+@router.post("/scripts/activate", response_class=HTMLResponse, response_model=None)
+def scripts_activate(
+    request: Request,
+    db: Db,
+    templates: Templates,
+    user: Supervisor,
+    campaign: Annotated[int, Form()],
+    script: Annotated[str, Form(max_length=MAX_SCRIPT)],
+    reason: Annotated[str, Form(max_length=4000)],
+) -> HTMLResponse | RedirectResponse:
+    """Activate a checked version for a campaign (checked again here; audited by the store)."""
+    context = scripts_context(db, user)
+    current = next((c for c in context["campaigns"] if c.id == campaign), None)
+    if current is None:
+        raise NotFoundError(f"no campaign {campaign}")
+    check = check_script(script, current)
+    if not check.valid or check.version is None:
+        context |= {"check": check, "chosen": campaign, "script": script}
+        return render(request, templates, "scripts.html", context, status_code=422)
+    version = ScriptVersion(check.script_id, check.version, script_sha256(script), script)
+    with db.transaction() as connection:
+        activate_script(connection, campaign, version, reason, user.name, now_utc())
+    return RedirectResponse(f"/intercept/scripts?activated={campaign}", status_code=303)
