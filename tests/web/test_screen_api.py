@@ -180,6 +180,27 @@ def test_bad_input_is_a_clear_4xx_and_stores_nothing(
     )  # fmt: skip
 
 
+def test_a_422_names_the_field_and_the_problem_without_echoing_the_input(
+    api: tuple[TestClient, str],
+) -> None:
+    client, key = api
+    not_an_image = base64.b64encode(b"secret-bytes-" * 50).decode()
+    ad = {**AD, "images": [{"url": "https://example.test/a.jpg"}, {"data": not_an_image}]}
+    response = client.post("/api/v1/screen", json=ad, headers=_auth(key))
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "images", 1, "data"],
+                "field": "images.1.data",
+                "msg": "Value error, image data is not an image",
+                "type": "value_error",
+            }
+        ]
+    }
+    assert not_an_image not in response.text
+
+
 def test_a_real_image_is_accepted(api: tuple[TestClient, str]) -> None:
     client, key = api
     assert client.post("/api/v1/screen", json=_image(png()), headers=_auth(key)).status_code == 200

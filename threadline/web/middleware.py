@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
@@ -57,6 +58,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # A number no column can hold (an id of 2**70) is the caller's error, on every route.
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
+    # FastAPI's own 422 repeats the submitted value (a whole base64 image, a password).
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     # Added last is outermost: headers wrap even the overload answer.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
     app.add_middleware(SecurityHeaders, force_https=settings.force_https)
@@ -160,6 +163,29 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _out_of_range(_request: Request, _exc: Exception) -> Response:
     return JSONResponse({"detail": "a value is out of range"}, status_code=400)
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": validation_problems(exc.errors())}, status_code=422)
+
+
+def validation_problems(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each validation error as where (`loc`, and `field` as a dotted path), what (`msg`) and
+    its `type`; never the submitted input nor the context that may quote it."""
+    problems = []
+    for error in errors:
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        field = ".".join(str(part) for part in loc[1:]) or ".".join(map(str, loc))
+        problems.append(
+            {
+                "loc": loc,
+                "field": field,
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+        )
+    return problems
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
