@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -97,7 +98,9 @@ def _now():  # type: ignore[no-untyped-def]
     return datetime.now(UTC)
 
 
-def start_server(port: int, url: str, carrier: str, workdir: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, url: str, carrier: str, workdir: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """`threadline serve` as a child process."""
     env = os.environ | {
         "THREADLINE_DATA_DIR": str(workdir / "var"),
@@ -111,8 +114,13 @@ def start_server(port: int, url: str, carrier: str, workdir: Path) -> subprocess
         "THREADLINE_LOG_LEVEL": "WARNING",
     }
     args = [sys.executable, "-m", "threadline", "serve", "--port", str(port)]
+    if workers > 1:
+        args += ["--workers", str(workers)]
     if os.environ.get("BENCH_PROFILE"):  # profile the server: cProfile output to this file
         args[1:1] = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
+    if os.environ.get("BENCH_PYSPY"):  # sample every thread: "PY_SPY_BINARY OUTPUT.txt"
+        spy, output = os.environ["BENCH_PYSPY"].split()
+        args[:0] = [spy, "record", "--subprocesses", "--format", "raw", "-o", output, "--"]
     log = open(workdir / "server.log", "ab")  # noqa: SIM115 - the child owns it
     return subprocess.Popen(args, env=env, stdout=log, stderr=log)
 
@@ -163,6 +171,83 @@ def build_requests(conversations: int, port: int) -> list[tuple[str, bytes]]:
 def buyer_number(n: int) -> str:
     """A distinct fictional buyer number per conversation: +1 NNN-555-01XX."""
     return f"+1{201 + n // 100:03d}55501{n % 100:02d}"
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (None when the process is gone)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    return raw.rsplit(")", 1)[1].split()
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) of a process, its reaped children and its live descendants.
+
+    Workers a server forks and PostgreSQL's backends count too: a reaped child's time is in its
+    parent's cutime/cstime, a live one's is read from its own stat.
+    """
+    total = 0
+    for pid in [root, *_descendants(root)]:
+        fields = _stat_fields(pid)
+        if fields is not None:
+            # after ")", 0-based: state ppid ... utime(11) stime(12) cutime(13) cstime(14)
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return total / TICKS
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this (load generator) process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postgres_pid(url: str) -> int | None:
+    """The postmaster of the test cluster, when the URL is PostgreSQL and its folder is known."""
+    folder = os.environ.get("THREADLINE_TEST_PG_DIR")
+    if not url.startswith("postgresql") or not folder:
+        return None
+    found = list(Path(folder).glob("**/postmaster.pid"))
+    return int(found[0].read_text(encoding="ascii").split()[0]) if found else None
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds of the server tree, the generator, the carrier and PostgreSQL, by phase."""
+
+    state: dict[str, subprocess.Popen[bytes]]
+    carrier: int
+    database: int | None
+    marks: list[dict[str, float]] = field(default_factory=list)
+    server_before_kill: float = 0.0
+
+    def mark(self) -> None:
+        """Snapshot every counter."""
+        snapshot = {
+            "server": self.server_before_kill + tree_cpu_seconds(self.state["server"].pid),
+            "generator": own_cpu_seconds(),
+            "carrier": tree_cpu_seconds(self.carrier),
+        }
+        if self.database is not None:
+            snapshot["postgres"] = tree_cpu_seconds(self.database)
+        self.marks.append(snapshot)
+
+    def killing(self) -> None:
+        """Keep the server's CPU so far: a SIGKILLed server's time leaves with it."""
+        self.server_before_kill += tree_cpu_seconds(self.state["server"].pid)
+
+    def spent(self, start: int, end: int) -> dict[str, float]:
+        """CPU seconds per counter between two marks."""
+        return {k: self.marks[end][k] - self.marks[start][k] for k in self.marks[start]}
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 class Connection:
@@ -319,6 +404,22 @@ def check_store(url: str, expected_inbound: int) -> dict[str, int]:
     }
 
 
+def _descendants(root: int) -> list[int]:
+    """Live descendants of a process (the workers `serve --workers N` forks)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        found += children
+        frontier += children
+    return found
+
+
 def carrier_counts(log: Path) -> tuple[int, int]:
     """(distinct idempotency keys, raw deliveries) the carrier received."""
     keys = log.read_text(encoding="ascii").split() if log.exists() else []
@@ -333,10 +434,18 @@ def run_once(args: argparse.Namespace, url: str) -> dict[str, float]:
         port, carrier_port = free_port(), free_port()
         log = workdir / "carrier.log"
         carrier = start_carrier(carrier_port, log)
-        state = {"server": start_server(port, url, f"http://127.0.0.1:{carrier_port}", workdir)}
+        carrier_url = f"http://127.0.0.1:{carrier_port}"
+        state = {"server": start_server(port, url, carrier_url, workdir, args.workers)}
+        meter = CpuMeter(state, carrier.pid, postgres_pid(url))
         try:
-            return asyncio.run(_measure(args, url, port, carrier_port, workdir, log, state))
+            return asyncio.run(_measure(args, url, port, carrier_url, log, meter))
         finally:
+            if os.environ.get("BENCH_PYSPY"):  # py-spy writes its samples on SIGINT
+                inner = _descendants(state["server"].pid)
+                state["server"].send_signal(signal.SIGINT)
+                state["server"].wait(timeout=60)
+                for pid in inner:
+                    os.kill(pid, signal.SIGTERM)
             for child in (state["server"], carrier):
                 child.terminate()
                 child.wait(timeout=30)
@@ -346,35 +455,54 @@ async def _measure(
     args: argparse.Namespace,
     url: str,
     port: int,
-    carrier_port: int,
-    workdir: Path,
+    carrier_url: str,
     log: Path,
-    state: dict,
+    meter: CpuMeter,
 ) -> dict[str, float]:
+    state = meter.state
+    workdir = log.parent
     await wait_ready(port)
     requests = build_requests(args.conversations, port)
 
     async def restart() -> None:
+        meter.killing()
+        # SIGKILL the whole group of workers too: `--workers N` forks them
+        for pid in _descendants(state["server"].pid):
+            os.kill(pid, signal.SIGKILL)
         state["server"].send_signal(signal.SIGKILL)
         state["server"].wait(timeout=30)
-        state["server"] = start_server(port, url, f"http://127.0.0.1:{carrier_port}", workdir)
+        state["server"] = start_server(port, url, carrier_url, workdir, args.workers)
 
     kill_at = len(requests) // 2 if args.kill else None
+    meter.mark()
+    load_before = load_average()
     tally = await drive(
         requests, port, args.rate, args.connections, args.conversations, kill_at, restart
     )
+    meter.mark()
+    load_after = load_average()
     if args.kill:
         await wait_ready(port)
     outbox = wait_drained(url, args.conversations * DETERRENCE, args.drain_seconds)
+    meter.mark()
     store = check_store(url, len(requests))
     keys, deliveries = carrier_counts(log)
     elapsed = tally.finished - tally.started
     ordered = sorted(tally.latencies)
+    during, overall = meter.spent(0, 1), meter.spent(0, 2)
+    print(f"  load average before {load_before}, after the load {load_after}", flush=True)
     return {
         "messages": len(requests),
         "rate": len(requests) / elapsed,
         "p50_ms": 1000 * ordered[len(ordered) // 2],
         "p99_ms": 1000 * ordered[int(len(ordered) * 0.99) - 1],
+        "server_cpu_s_load": during["server"],
+        "server_cpu_s_total": overall["server"],
+        "server_cpu_ms_per_msg": 1000 * overall["server"] / len(requests),
+        "msgs_per_server_cpu_s": len(requests) / overall["server"],
+        "generator_cpu_s": during["generator"],
+        "carrier_cpu_s": overall["carrier"],
+        "postgres_cpu_s": overall.get("postgres", 0.0),
         "retries": tally.retries,
         "lost": store["lost"],
         "answered_twice": store["answered_twice"],
@@ -392,7 +520,7 @@ def report(label: str, runs: list[dict[str, float]]) -> None:
     """Print each run and the medians."""
     for index, figures in enumerate(runs, start=1):
         print(f"{label} run {index}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in figures.items()))
-    keys = ("rate", "p50_ms", "p99_ms")
+    keys = ("rate", "p50_ms", "p99_ms", "server_cpu_ms_per_msg", "msgs_per_server_cpu_s")
     print(
         f"{label} median of {len(runs)}: "
         + ", ".join(f"{k}={_fmt(median([r[k] for r in runs]))}" for k in keys)
@@ -445,6 +573,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-load")
     parser.add_argument("--drain-seconds", type=float, default=120.0)
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers (PostgreSQL)")
     args = parser.parse_args()
     if args.mode == "carrier":
         asyncio.run(carrier_main(args.port, args.log))
@@ -455,7 +584,9 @@ def main() -> None:
             url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
             runs.append(run_once(args, url))
     engine = "postgresql" if args.database_url.startswith("postgresql") else "sqlite"
-    report(f"intercept {engine}{' kill -9' if args.kill else ''}", runs)
+    workers = f" {args.workers} workers" if args.workers > 1 else ""
+    report(f"intercept {engine}{workers}{' kill -9' if args.kill else ''}", runs)
+    print(f"load average at the end {load_average()} ({os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -144,9 +144,7 @@ def send_due(
         due = repo.claimed(connection, repo.claim_due(connection, moment, limit, LEASE))
     results = [_attempt(config, secrets, transport, item) for item in due]
     with guard, database.transaction() as connection:
-        slots = [
-            _record(connection, item, result) for item, result in zip(due, results, strict=True)
-        ]
+        slots = _record(connection, due, results)
     return SendCounts(*(slots.count(slot) for slot in range(4)))
 
 
@@ -170,13 +168,21 @@ def _attempt(
     return (repo.PENDING if retry else repo.FAILED), f"{status} {detail}"[:500]
 
 
-def _record(connection: Connection, item: repo.DueMessage, result: tuple[str, str]) -> int:
-    status, detail = result
-    if status == repo.PENDING:
-        repo.release(connection, item, datetime.now(UTC) + RETRY_AFTER, detail)
-        return 3
-    repo.finish(connection, item, status, datetime.now(UTC), detail)
-    return {repo.SENT: 0, repo.FAILED: 1, repo.CANCELLED: 2}[status]
+def _record(
+    connection: Connection, due: list[repo.DueMessage], results: list[tuple[str, str]]
+) -> list[int]:
+    """Store every result (closed rows in one executemany); a SendCounts slot per row."""
+    now = datetime.now(UTC)
+    closed, slots = [], []
+    for item, (status, detail) in zip(due, results, strict=True):
+        if status == repo.PENDING:
+            repo.release(connection, item, now + RETRY_AFTER, detail)
+            slots.append(3)
+            continue
+        closed.append((item, status, detail))
+        slots.append({repo.SENT: 0, repo.FAILED: 1, repo.CANCELLED: 2}[status])
+    repo.finish_many(connection, closed, now)
+    return slots
 
 
 class Sender:

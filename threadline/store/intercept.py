@@ -19,7 +19,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    tuple_,
     update,
 )
 
@@ -98,7 +97,7 @@ class DueMessage:
 # Statements built once: the hot path only binds parameters (SQLAlchemy's cache then skips
 # rebuilding and re-keying a statement per call).
 _camp, _ads, _cont = intercept_campaigns.c, intercept_ads.c, intercept_contacts.c
-_conv, _msg = intercept_conversations.c, intercept_messages.c
+_conv, _msg, _box = intercept_conversations.c, intercept_messages.c, intercept_outbox.c
 _CAMPAIGN_BY_NUMBER = select(intercept_campaigns).where(_camp.number == bindparam("number"))
 _AD_BEFORE = (
     select(_ads.id)
@@ -141,6 +140,12 @@ _ADS_WITH_PHONE = (
     .where(identifiers.c.kind == "phone", identifiers.c.value == bindparam("e164"))
     .distinct()
     .order_by(ad_identifiers.c.ad_id)
+)
+# One provider and a list of ids: SQLite searches the unique (provider, id) index this way,
+# where a row-value IN over both columns scans the whole table on every batch.
+_FIND_INBOUND_MANY = select(_msg.provider_message_id, _msg.conversation_id, _msg.seq).where(
+    _msg.provider == bindparam("provider"),
+    _msg.provider_message_id.in_(bindparam("ids", expanding=True)),
 )
 _FIND_INBOUND = select(_msg.conversation_id, _msg.seq).where(
     _msg.provider == bindparam("provider"),
@@ -323,6 +328,66 @@ def finish(
             .values(sent_at=now)
         )
     return bool(result.rowcount)
+
+
+_FINISH = (
+    update(intercept_outbox)
+    .where(
+        _box.id == bindparam("_outbox_id"),
+        _box.claim_token == bindparam("_claim_token"),
+        _box.status == SENDING,
+    )
+    .values(status=bindparam("status"), sent_at=bindparam("sent_at"), error=bindparam("error"))
+)
+# Only a row this claim closed as sent marks its message: a lost claim left another token.
+_MARK_SENT = (
+    update(intercept_messages)
+    .where(
+        _msg.conversation_id == bindparam("_conversation_id"),
+        _msg.seq == bindparam("_seq"),
+        select(_box.id)
+        .where(
+            _box.id == bindparam("_outbox_id"),
+            _box.claim_token == bindparam("_claim_token"),
+            _box.status == SENT,
+        )
+        .exists(),
+    )
+    .values(sent_at=bindparam("sent_at"))
+)
+
+
+def finish_many(
+    connection: Connection, closed: Sequence[tuple[DueMessage, str, str]], now: datetime
+) -> None:
+    """Close claimed rows, each (item, status, error), as sent, failed or cancelled, in two
+    statements; a row whose claim was lost is left alone, as `finish` leaves it."""
+    rows = [
+        {
+            "_outbox_id": item.outbox_id,
+            "_claim_token": item.claim_token,
+            "status": status,
+            "sent_at": now if status == SENT else None,
+            "error": error or None,
+        }
+        for item, status, error in closed
+    ]
+    if not rows:
+        return
+    connection.execute(_FINISH, rows)
+    sent = [
+        {
+            "_conversation_id": item.conversation_id,
+            "_seq": item.message_seq,
+            "_outbox_id": item.outbox_id,
+            "_claim_token": item.claim_token,
+            "sent_at": now,
+        }
+        for item, status, _ in closed
+        if status == SENT
+    ]
+    if sent:
+        connection.execute(_MARK_SENT, sent)
 
 
 def release(connection: Connection, item: DueMessage, retry_at: datetime, error: str) -> None:
@@ -537,11 +602,14 @@ def find_inbound_many(
     """(provider, id) → (conversation id, seq) for those inbound messages already stored."""
     if not keys:
         return {}
-    m = intercept_messages.c
-    query = select(m.provider, m.provider_message_id, m.conversation_id, m.seq).where(
-        tuple_(m.provider, m.provider_message_id).in_(sorted(set(keys)))
-    )
-    return {(str(r[0]), str(r[1])): (int(r[2]), int(r[3])) for r in connection.execute(query)}
+    by_provider: dict[str, set[str]] = {}
+    for provider, message_id in keys:
+        by_provider.setdefault(provider, set()).add(message_id)
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for provider, ids in sorted(by_provider.items()):
+        rows = connection.execute(_FIND_INBOUND_MANY, {"provider": provider, "ids": sorted(ids)})
+        found.update({(provider, str(r[0])): (int(r[1]), int(r[2])) for r in rows})
+    return found
 
 
 def contacts_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, ContactRow]:

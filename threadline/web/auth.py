@@ -236,8 +236,8 @@ class PublicRoute:
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
-    def __call__(self) -> None:
-        """Admits everyone."""
+    async def __call__(self) -> None:
+        """Admits everyone (async: a sync dependency costs a thread-pool hop per request)."""
 
 
 def public(reason: str) -> PublicRoute:

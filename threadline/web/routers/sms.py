@@ -190,8 +190,8 @@ async def intercept_lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(bot.stop)
 
 
-def get_runtime(request: Request) -> InterceptRuntime:
-    """Dependency: the runtime of the app serving this request."""
+async def get_runtime(request: Request) -> InterceptRuntime:
+    """Dependency: the runtime of the app serving this request (async: no thread-pool hop)."""
     return runtime(request.app)
 
 
