@@ -6,6 +6,7 @@ import re
 
 from threadline.extract._base import make_finding
 from threadline.extract._trie import trie_pattern
+from threadline.extract._wordscan import word_matches, word_pattern
 from threadline.extract.normalize import NormalizedText
 from threadline.model import Finding
 
@@ -28,15 +29,16 @@ _NOT_AFTER = (
 # After a label ("age: 30"), only what cannot be an age is refused (a fraction, a height).
 _NOT_AFTER_LABEL = r"(?!\d|[ \t]*(?:/|'|\"|%|-\d|\.\d))"
 _SEP = r"(?!\w)\s{0,3}[:=\-]?\s{0,3}"
-# On the lower-cased text with a space in front: the label pattern matches with the character
-# before the word, so `re` enters it only at word starts; the stated pattern starts at a digit.
-_LEAD_AGE = re.compile(
-    r"[^\w](?:"
+# The label pattern matches with the character before the word, in the shared pass over the
+# words of the lower-cased text (`_wordscan`); the stated pattern starts at a digit.
+_LEAD_AGE = word_pattern(
+    "(?:"
     + trie_pattern(sorted(_LABELS))
     + rf"{_SEP}(?P<labelled>[1-6][0-9]){_NOT_AFTER_LABEL}(?:{_UNIT})?"
     + "|"
     + trie_pattern(sorted(_LEADS))
-    + rf"{_SEP}(?P<led>[1-6][0-9]){_NOT_AFTER}(?:{_UNIT})?)"
+    + rf"{_SEP}(?P<led>[1-6][0-9]){_NOT_AFTER}(?:{_UNIT})?)",
+    [*_LABELS, *_LEADS],
 )
 _STATED_AGE = re.compile(rf"[1-6](?<![\w$#.,/][1-6])[0-9]{_UNIT}")
 
@@ -44,7 +46,7 @@ _STATED_AGE = re.compile(rf"[1-6](?<![\w$#.,/][1-6])[0-9]{_UNIT}")
 def extract_ages(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Ages a person states about themself, as whole years."""
     found: dict[int, tuple[int, int, int]] = {}
-    for match in _LEAD_AGE.finditer(" " + text.lower):
+    for match in word_matches(text, _LEAD_AGE):  # in the text with a space in front
         value = int(match.group("labelled") or match.group("led"))
         found[match.start()] = (value, match.start(), match.end() - 1)
     for match in _STATED_AGE.finditer(text.lower):

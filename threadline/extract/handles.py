@@ -8,6 +8,7 @@ from bisect import bisect_left, insort
 
 from threadline.extract._base import make_finding
 from threadline.extract._trie import trie_pattern
+from threadline.extract._wordscan import word_matches, word_pattern
 from threadline.extract.normalize import NormalizedText
 from threadline.extract.phones import extract_phones
 from threadline.model import Finding
@@ -64,15 +65,16 @@ _BARE_LABELS = ("kik", "👻", "snapchat", "instagram", "telegram", "wechat")
 # Patterns run on the lower-cased text. Links begin with a literal, so `re` skips quickly;
 # that a host starts after `://`, `www.` or a non-word character is checked in Python.
 _LINK = re.compile(trie_pattern(sorted(_LINK_HOSTS)) + "/" + _HANDLE)
-# The label pattern matches with the character before the label (text searched with a space
-# in front), so `re` enters it only at word starts; clear labels may stand before a space.
-_LABELLED = re.compile(
-    r"[^\w](?:(?P<label>"
+# The label pattern matches with the character before the label, in the shared pass over the
+# words of the lower-cased text (`_wordscan`); clear labels may stand before a space.
+_LABELLED = word_pattern(
+    r"(?:(?P<label>"
     + trie_pattern(sorted(_SERVICE_BY_LABEL))
     + r")\s*[:=@👻-]\s*|(?P<bare>"
     + trie_pattern(sorted(_BARE_LABELS))
     + r")\s+)(?:👻\s*)?"
-    + _HANDLE
+    + _HANDLE,
+    [*_SERVICE_BY_LABEL, *_BARE_LABELS],
 )
 # Words after a label that are not handles ("kik me", "snap is", "of the").
 _NOT_HANDLES = frozenset(
@@ -162,8 +164,7 @@ def _link_start(lower: str, start: int) -> int:
 def _labelled(text: NormalizedText, taken: list[tuple[int, int]]) -> list[Finding]:
     """Handles after a service label (`IG: ana`, `snap: ana`, `👻 ana`)."""
     findings: list[Finding] = []
-    spaced = " " + text.lower
-    for match in _LABELLED.finditer(spaced):
+    for match in word_matches(text, _LABELLED):  # in the text with a space in front
         label = " ".join((match.group("label") or match.group("bare")).split())
         service = _SERVICE_BY_LABEL.get(label, "")
         if service in ("", "whatsapp"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from threadline.extract._base import make_finding
+from threadline.extract._wordscan import word_matches
 from threadline.extract.lexicon import compiled_lexicon, fold
 from threadline.extract.normalize import NormalizedText
 from threadline.model import Finding
@@ -18,7 +19,7 @@ def extract_indicators(text: NormalizedText, region: str = "US") -> list[Finding
     """Every lexicon phrase in the text, as a finding whose value is the indicator code."""
     lexicon = compiled_lexicon()
     # Word phrases match with the character before them, in the text after a leading space.
-    spans = [(m.start(), m.end() - 1) for m in lexicon.words.finditer(" " + text.lower)]
+    spans = [(m.start(), m.end() - 1) for m in word_matches(text, lexicon.words)]
     spans += [m.span() for m in lexicon.symbols.finditer(text.lower)]
     findings: list[Finding] = []
     for start, end in spans:

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from threadline.extract._trie import trie_pattern
+from threadline.extract._wordscan import word_pattern
 from threadline.extract.normalize import map_char
 
 __all__ = [
@@ -187,26 +188,28 @@ class CompiledLexicon:
                 for language, phrase in indicator.phrases():
                     self.owners.setdefault(fold(phrase), (indicator.code, language))
         # Matched against the lower-cased text: case-sensitive patterns scan much faster.
-        self.words = re.compile(_word_pattern(sorted(self.owners)))
+        self.words = _word_pattern(sorted(self.owners))
         self.symbols = re.compile(_symbol_pattern(sorted(self.owners)))
         self.risk = lexicons[0].risk
         self.juvenile = lexicons[0].juvenile
 
 
-def _word_pattern(phrases: list[str]) -> str:
+def _word_pattern(phrases: list[str]) -> re.Pattern[str]:
     """Phrases that start with a letter or digit, each after one non-word character.
 
     Matching the character before the phrase makes `re` enter the pattern only at word
-    starts; the text is searched with a space in front. A first letter that may carry an
-    accent gets a branch of its own.
+    starts; it runs in the shared pass over the words of the text with a space in front
+    (`_wordscan`). A first letter that may carry an accent gets a branch of its own.
     """
-    variants = [
-        accent + phrase[1:]
-        for phrase in phrases
-        if phrase[0].isalnum()
-        for accent in _ACCENTS.get(phrase[0], phrase[0])
-    ]
-    return r"[^\w]" + trie_pattern(sorted(set(variants)), _char, _end)
+    variants = sorted(
+        {
+            accent + phrase[1:]
+            for phrase in phrases
+            if phrase[0].isalnum()
+            for accent in _ACCENTS.get(phrase[0], phrase[0])
+        }
+    )
+    return word_pattern(trie_pattern(variants, _char, _end), variants, _char)
 
 
 def _symbol_pattern(phrases: list[str]) -> str:

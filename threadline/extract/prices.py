@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from threadline.extract._base import make_finding
 from threadline.extract._trie import trie_pattern
+from threadline.extract._wordscan import word_matches, word_pattern
 from threadline.extract.normalize import NormalizedText
 from threadline.model import Finding
 
@@ -40,11 +41,11 @@ _MARKS_BEFORE = frozenset({"$", "usd"})
 _AMOUNT = re.compile(
     r"[0-9](?<![\w.,/-][0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]{1,4})(?![0-9]|[.,][0-9])"
 )
-# Unit words and currency words with the character before them (the lower-cased text is
-# searched with a space in front, so `re` enters only at word starts); `$` and 🌹 anywhere.
+# Unit words and currency words with the character before them, in the shared pass over the
+# words of the lower-cased text (`_wordscan`); `$` and 🌹 anywhere.
 # A word before `:` is a label ("Donations:", "Hours:").
 _WORDS = sorted(w for w in set(_UNITS_BY_WORD) | set(_CURRENCIES) if w[0].isalnum())
-_WORD = re.compile(r"[^\w]" + trie_pattern(_WORDS, end=_word_end) + r"(?!\s*:)")
+_WORD = word_pattern(trie_pattern(_WORDS, end=_word_end) + r"(?!\s*:)", _WORDS)
 _SYMBOL = re.compile(r"[$🌹](?!\s*:)")
 # What may stand between an amount and the unit or currency mark after it, on one line.
 _GAP = re.compile(r"[ \t/|,:;*~•-]{0,4}(?:(?:for|a|an|the|x)[ \t]+){0,2}[ \t/|,:;*~•-]{0,3}")
@@ -65,7 +66,7 @@ class _Token:
 
 def extract_prices(text: NormalizedText, region: str = "US") -> list[Finding]:
     """Prices with amount, unit and currency; value `200 USD/hour`."""
-    tokens = _tokens(text.lower)
+    tokens = _tokens(text)
     findings: list[Finding] = []
     for k, token in enumerate(tokens):
         if token.kind != "amount" or not _beside_word(tokens, k):
@@ -77,12 +78,14 @@ def extract_prices(text: NormalizedText, region: str = "US") -> list[Finding]:
     return findings
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(normalized: NormalizedText) -> list[_Token]:
     """Amounts, unit words and currency marks in order, from the lower-cased text."""
+    text = normalized.lower
     tokens = [_Token("amount", m.start(), m.end(), m.group()) for m in _AMOUNT.finditer(text)]
     if not tokens:
         return tokens
-    words = [(m.start(), m.end() - 1) for m in _WORD.finditer(" " + text)]
+    # Word matches include the character before the word, in the text with a space in front.
+    words = [(m.start(), m.end() - 1) for m in word_matches(normalized, _WORD)]
     words += [m.span() for m in _SYMBOL.finditer(text)]
     for start, end in words:
         word = " ".join(text[start:end].split())
