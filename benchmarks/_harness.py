@@ -17,6 +17,7 @@ class Run:
     seconds: float
     peak_rss_mb: float
     returncode: int
+    cpu_seconds: float = 0.0  # user + system time of the child, steadier than wall on a busy box
 
 
 def run_child(args: Sequence[str], env: dict[str, str] | None = None) -> Run:
@@ -26,7 +27,8 @@ def run_child(args: Sequence[str], env: dict[str, str] | None = None) -> Run:
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, cpu)
 
 
 def median(values: Sequence[float]) -> float:

@@ -27,8 +27,11 @@ def _walk(context: click.Context) -> Iterator[click.Context]:
     yield context
     command = context.command
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            yield from _walk(click.Context(command.commands[name], info_name=name, parent=context))
+        # list_commands and get_command, not .commands: the root group loads its commands lazily.
+        for name in sorted(command.list_commands(context)):
+            child = command.get_command(context, name)
+            assert child is not None, name
+            yield from _walk(click.Context(child, info_name=name, parent=context))
 
 
 def _help(context: click.Context) -> str:

@@ -10,8 +10,6 @@ from rich.progress import Progress
 from threadline.cli._common import get_settings, show_progress
 from threadline.cli._db import open_database
 from threadline.ingest import IngestReport, ingest_files
-from threadline.ingest.archive_loader import ingest_archives
-from threadline.ingest.mapping import read_mapping
 from threadline.store import BlobStore
 
 
@@ -55,6 +53,10 @@ def _ingest_pages(
     ctx: click.Context, paths: tuple[Path, ...], source: str, strict: bool, mapping: str
 ) -> int:
     """HTML pages and WARC files (folders searched) read through a site mapping."""
+    # Imported here: parsel, lxml and warcio are not needed for JSON lines and CSV.
+    from threadline.ingest.archive_loader import ingest_archives
+    from threadline.ingest.mapping import read_mapping
+
     _path, site = read_mapping(mapping)
     database = open_database(ctx)
     blobs = BlobStore(get_settings(ctx).blob_dir())
