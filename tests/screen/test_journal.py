@@ -13,7 +13,7 @@ from threadline.screen._journal import Record, write_records
 from threadline.screen._watchcache import NetworkCache, WatchCache
 from threadline.settings import Settings
 from threadline.store import BlobStore, Database, keyed_hash
-from threadline.store.screen import create_platform, usage_on
+from threadline.store.screen import create_platform, usage_if_active, usage_on
 from threadline.store.tables import audit_log
 from threadline.store.tables_screen import screen_requests
 
@@ -66,7 +66,8 @@ def test_concurrent_writes_are_all_committed(database: Database) -> None:
         thread.join(timeout=60)
     with database.engine.connect() as connection:
         assert usage_on(connection, platform.id, DAY) == 20
-        assert journal.used(connection, platform.id, DAY) == 20
+        assert usage_if_active(connection, platform.id, DAY) == 20
+    assert journal.in_flight(platform.id, DAY) == 0
 
 
 class Clock:

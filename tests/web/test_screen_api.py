@@ -120,6 +120,28 @@ def test_a_revoked_key_stops_working_at_once(
     assert client.post("/api/v1/screen", json=AD, headers=_auth(key)).status_code == 401
 
 
+def test_a_key_revoked_by_another_process_fails_its_next_cached_call(
+    api: tuple[TestClient, str], database: Database
+) -> None:
+    client, key = api
+    batch = {"ads": [AD]}
+    assert client.post("/api/v1/screen/batch", json=batch, headers=_auth(key)).status_code == 200
+    # The revocation goes straight to the database, as from a `platforms revoke` process:
+    # this server's key cache still holds the key, the call's usage statement must catch it.
+    with database.transaction() as connection:
+        revoke_platform(connection, "listings", "admin")
+    refused = client.post("/api/v1/screen/batch", json=batch, headers=_auth(key))
+    assert (refused.status_code, refused.json()) == (401, {"detail": "unknown or revoked API key"})
+    with database.transaction() as connection:
+        last = connection.execute(select(audit_log).order_by(audit_log.c.seq.desc())).first()
+    assert last is not None
+    assert (last.actor, last.action, last.outcome) == (
+        "platform:?", "POST /api/v1/screen/batch", "denied",
+    )  # fmt: skip
+    assert _count(database, screen_requests) == 1
+    assert client.post("/api/v1/screen", json=AD, headers=_auth(key)).status_code == 401
+
+
 def test_rate_limit_answers_429_with_retry_after(settings: Settings, database: Database) -> None:
     with database.transaction() as connection:
         _, key = create_platform(connection, "fast", "admin")

@@ -19,6 +19,7 @@ from threadline.screen._schemas import (
 )
 from threadline.screen._service import (
     QuotaExceededError,
+    RevokedKeyError,
     Screener,
     add_to_watchlist,
     audit_refusal,
@@ -47,6 +48,7 @@ __all__ = [
     "ReasonCode",
     "ReportIn",
     "ReportOut",
+    "RevokedKeyError",
     "RuleSet",
     "ScreenOut",
     "Screener",

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from threadline.store import AuditEvent, Database, append_audit
-from threadline.store.screen import add_usage, log_requests, usage_on
+from threadline.store.screen import add_usage, log_requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +44,11 @@ class Journal:
     _thread: threading.Thread | None = None
     _in_flight: Counter[tuple[int, date]] = field(default_factory=Counter)
 
-    def used(self, connection: Connection, platform_id: int, day: date) -> int:
-        """Ads the platform has had screened on the day: committed by any server process,
-        plus this process's writes still waiting for their group commit."""
-        stored = usage_on(connection, platform_id, day)
+    def in_flight(self, platform_id: int, day: date) -> int:
+        """Ads of this process's calls for the platform and day still waiting for their
+        group commit (the quota counts them beside the committed usage)."""
         with self._wake:
-            return stored + self._in_flight[(platform_id, day)]
+            return self._in_flight[(platform_id, day)]
 
     def write(self, record: Record, timeout: float = 30.0) -> None:
         """Queue the record for the next group commit and wait until it is committed."""

@@ -48,8 +48,14 @@ from threadline.store.screen import (
     file_tip,
     platform_hash_key,
     platform_keyed_hash,
-    usage_on,
+    usage_if_active,
 )
+
+
+class RevokedKeyError(ThreadlineError):
+    """The platform's key was revoked (possibly by another process) since it was checked."""
+
+    status = 401
 
 
 class QuotaExceededError(ThreadlineError):
@@ -120,8 +126,12 @@ def screen_ads(
     (through the journal's group commit when one is given) before the answer goes back."""
     now = datetime.now(UTC)
     with database.engine.connect() as connection:
-        used = journal.used(connection, platform.id, now.date()) if journal else None
-        _check_quota(connection, screener, platform, len(ads), now, used)
+        used = usage_if_active(connection, platform.id, now.date())
+        if used is None:
+            raise RevokedKeyError("unknown or revoked API key")
+        if journal is not None:
+            used += journal.in_flight(platform.id, now.date())
+        _check_quota(screener, platform, len(ads), now, used)
         verdicts = [screener.verdict(connection, ad) for ad in ads]
     results = [_out(uuid.uuid4().hex, ad.id, v) for ad, v in zip(ads, verdicts, strict=True)]
     rows = tuple(
@@ -252,16 +262,9 @@ def seconds_to_midnight(now: datetime) -> int:
 
 
 def _check_quota(
-    connection: Connection,
-    screener: Screener,
-    platform: Platform,
-    ads: int,
-    now: datetime,
-    used: int | None = None,
+    screener: Screener, platform: Platform, ads: int, now: datetime, used: int
 ) -> None:
     quota = platform.daily_quota if platform.daily_quota is not None else screener.daily_quota
-    if used is None:
-        used = usage_on(connection, platform.id, now.date())
     if used + ads > quota:
         raise QuotaExceededError(
             f"daily quota of {quota} ads reached ({used} used)", seconds_to_midnight(now)

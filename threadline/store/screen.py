@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, tuple_, update
 
 from threadline.errors import InputError, NotFoundError
 from threadline.store.audit import AuditEvent, append_audit
@@ -257,6 +257,30 @@ def usage_on(connection: Connection, platform_id: int, day: date) -> int:
         )
     ).scalar()
     return int(found or 0)
+
+
+# Built once: the screening hot path runs it on every call.
+_ACTIVE_USAGE = (
+    select(screen_platforms.c.revoked_at, func.coalesce(screen_usage.c.ads, 0))
+    .select_from(screen_platforms)
+    .outerjoin(
+        screen_usage,
+        and_(
+            screen_usage.c.platform_id == screen_platforms.c.id,
+            screen_usage.c.day == bindparam("day"),
+        ),
+    )
+    .where(screen_platforms.c.id == bindparam("platform_id"))
+)
+
+
+def usage_if_active(connection: Connection, platform_id: int, day: date) -> int | None:
+    """Ads screened by the platform on the day, or None when its key is revoked (or gone):
+    one statement, so a revocation made by any process counts on the very next call."""
+    row = connection.execute(_ACTIVE_USAGE, {"platform_id": platform_id, "day": day}).first()
+    if row is None or row[0] is not None:
+        return None
+    return int(row[1])
 
 
 def log_requests(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -19,6 +22,50 @@ _bearer = HTTPBearer(auto_error=False, description="The platform's API key.")
 _lock = threading.Lock()
 
 
+KEY_CACHE_TTL = 30.0  # seconds; a revocation counts at once anyway (see `screening_platform`)
+
+
+class KeyCache:
+    """Platforms of keys verified lately, by the SHA-256 of the presented key (the key
+    itself is not kept); bounded in size and in age."""
+
+    def __init__(
+        self,
+        ttl: float = KEY_CACHE_TTL,
+        limit: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.limit = limit
+        self._clock = clock
+        self._entries: dict[bytes, tuple[float, Platform]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Platform | None:
+        """The cached platform of this key, if verified less than `ttl` seconds ago."""
+        with self._lock:
+            entry = self._entries.get(_digest(key))
+        if entry is None or self._clock() - entry[0] >= self.ttl:
+            return None
+        return entry[1]
+
+    def put(self, key: str, platform: Platform) -> None:
+        """Remember a key just verified against the database."""
+        with self._lock:
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            self._entries[_digest(key)] = (self._clock(), platform)
+
+    def forget(self, key: str) -> None:
+        """Drop a key found revoked."""
+        with self._lock:
+            self._entries.pop(_digest(key), None)
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
 @dataclass(frozen=True, slots=True)
 class ScreenState:
     """What the screening routes share for the app's lifetime."""
@@ -29,6 +76,7 @@ class ScreenState:
     journal: Journal
     blobs: BlobStore
     settings: Settings
+    keys: KeyCache = field(default_factory=KeyCache)
 
 
 async def screen_state(request: Request) -> ScreenState:
@@ -66,21 +114,70 @@ async def platform_key(
     state: Annotated[ScreenState, Depends(screen_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Platform:
-    """The platform whose key is in `Authorization: Bearer`; 401, or 429 over its rate."""
-    action = f"{request.method} {request.url.path}"
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        await _refuse(state, "platform:?", action, "denied", request, 401, "missing API key")
-    assert credentials is not None
-    platform = await run_in_threadpool(_lookup, state.database, credentials.credentials)
+    """The platform whose key is in `Authorization: Bearer`, checked in the database now;
+    401, or 429 over its rate."""
+    key = await _presented_key(state, request, credentials)
+    platform = await run_in_threadpool(_lookup, state.database, key)
+    return await _admit(state, request, key, platform)
+
+
+async def screening_platform(
+    request: Request,
+    state: Annotated[ScreenState, Depends(screen_state)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Platform:
+    """As `platform_key`, but a key verified lately comes from the cache. Only for the
+    screening routes: `screen_ads` re-checks the key's row in the statement that reads the
+    day's usage and answers 401 if it was revoked, so a revocation made by any process
+    still counts on the next call."""
+    key = await _presented_key(state, request, credentials)
+    platform = state.keys.get(key)
     if platform is None:
+        platform = await run_in_threadpool(_lookup, state.database, key)
+        if platform is not None:
+            state.keys.put(key, platform)
+    return await _admit(state, request, key, platform)
+
+
+async def refuse_revoked(state: ScreenState, request: Request) -> None:
+    """Answer 401 (audited) for a key found revoked during the call, and forget it."""
+    credentials = await _bearer(request)
+    if credentials is not None:
+        state.keys.forget(credentials.credentials)
+    await _refuse(
+        state, "platform:?", _action(request), "denied", request, 401, "unknown or revoked API key"
+    )
+
+
+def _action(request: Request) -> str:
+    return f"{request.method} {request.url.path}"
+
+
+async def _presented_key(
+    state: ScreenState, request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
         await _refuse(
-            state, "platform:?", action, "denied", request, 401, "unknown or revoked API key"
+            state, "platform:?", _action(request), "denied", request, 401, "missing API key"
         )
+    assert credentials is not None
+    return credentials.credentials
+
+
+async def _admit(
+    state: ScreenState, request: Request, key: str, platform: Platform | None
+) -> Platform:
+    if platform is None:
+        state.keys.forget(key)
+        await _refuse(
+            state, "platform:?", _action(request), "denied", request, 401,
+            "unknown or revoked API key",
+        )  # fmt: skip
     assert platform is not None
     wait = state.limiter.take(platform.id)
     if wait:
         await _refuse(
-            state, f"platform:{platform.name}", action, "rate_limited", request, 429,
+            state, f"platform:{platform.name}", _action(request), "rate_limited", request, 429,
             "rate limit exceeded", {"Retry-After": str(wait)},
         )  # fmt: skip
     return platform

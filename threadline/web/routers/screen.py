@@ -17,6 +17,7 @@ from threadline.screen import (
     QuotaExceededError,
     ReportIn,
     ReportOut,
+    RevokedKeyError,
     ScreenOut,
     WatchlistDownload,
     file_report,
@@ -24,7 +25,14 @@ from threadline.screen import (
     screen_ads,
 )
 from threadline.store.screen import Platform
-from threadline.web.apikeys import ScreenState, peer, platform_key, screen_state
+from threadline.web.apikeys import (
+    ScreenState,
+    peer,
+    platform_key,
+    refuse_revoked,
+    screen_state,
+    screening_platform,
+)
 from threadline.web.auth import public
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -76,6 +84,7 @@ router = APIRouter(
 )
 State = Annotated[ScreenState, Depends(screen_state)]
 Caller = Annotated[Platform, Depends(platform_key)]
+Screening = Annotated[Platform, Depends(screening_platform)]
 
 
 # Handlers are async and hand the blocking work to the thread pool in one step: a sync
@@ -83,18 +92,18 @@ Caller = Annotated[Platform, Depends(platform_key)]
 # The screening answers are built as pydantic models already; they are written out as
 # JSON directly rather than validated a second time by FastAPI's response_model.
 @router.post("/screen", response_model=ScreenOut)
-async def screen(ad: AdIn, request: Request, state: State, platform: Caller) -> Response:
+async def screen(ad: AdIn, request: Request, state: State, platform: Screening) -> Response:
     """Screen one ad: decision, score, reasons with spans, watchlist hit (never which entry)."""
-    results = await _screen(state, platform, [ad], peer(request))
+    results = await _screen(state, platform, [ad], request)
     return _json(results[0])
 
 
 @router.post("/screen/batch", response_model=BatchOut)
 async def screen_batch(
-    batch: BatchIn, request: Request, state: State, platform: Caller
+    batch: BatchIn, request: Request, state: State, platform: Screening
 ) -> Response:
     """Screen up to 1,000 ads; results in the order sent."""
-    return _json(BatchOut(results=await _screen(state, platform, batch.ads, peer(request))))
+    return _json(BatchOut(results=await _screen(state, platform, batch.ads, request)))
 
 
 @router.post("/reports", response_model=ReportOut, status_code=202)
@@ -118,11 +127,14 @@ def _json(body: BaseModel) -> Response:
 
 
 async def _screen(
-    state: ScreenState, platform: Platform, ads: list[AdIn], ip: str
+    state: ScreenState, platform: Platform, ads: list[AdIn], request: Request
 ) -> list[ScreenOut]:
     try:
         return await run_in_threadpool(
-            screen_ads, state.database, state.screener, platform, ads, ip, state.journal
+            screen_ads, state.database, state.screener, platform, ads, peer(request), state.journal
         )
+    except RevokedKeyError:
+        await refuse_revoked(state, request)
+        raise  # not reached: refuse_revoked raises the 401
     except QuotaExceededError as exc:
         raise HTTPException(429, exc.detail, headers={"Retry-After": str(exc.retry_after)}) from exc
