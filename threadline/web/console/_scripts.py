@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +97,3 @@ def chosen_text(pasted: str, shipped: str, upload: UploadFile | None) -> str:
             raise InputError(f"no shipped script {shipped!r}")
         return resolve_script(shipped)[1]
     return pasted
-
-
-def script_sha256(text: str) -> str:
-    """SHA-256 of a script's YAML text, as campaigns record it."""
-    return hashlib.sha256(text.encode()).hexdigest()

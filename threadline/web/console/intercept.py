@@ -13,6 +13,7 @@ from threadline.intercept import (
     contact_report,
     landscape,
     load_conversations,
+    script_digest,
 )
 from threadline.store import console as repo
 from threadline.store.intercept import promote_contact
@@ -32,7 +33,6 @@ from threadline.web.console._scripts import (
     MAX_SCRIPT,
     check_script,
     chosen_text,
-    script_sha256,
     scripts_context,
 )
 
@@ -130,7 +130,7 @@ def scripts_activate(
     if not check.valid or check.version is None:
         context |= {"check": check, "chosen": campaign, "script": script}
         return render(request, templates, "scripts.html", context, status_code=422)
-    version = ScriptVersion(check.script_id, check.version, script_sha256(script), script)
+    version = ScriptVersion(check.script_id, check.version, script_digest(script), script)
     with db.transaction() as connection:
         activate_script(connection, campaign, version, reason, user.name, now_utc())
     return RedirectResponse(f"/intercept/scripts?activated={campaign}", status_code=303)
