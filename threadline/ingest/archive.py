@@ -30,6 +30,7 @@ __all__ = [
     "Fetched",
     "WarcArchive",
     "WarcResponse",
+    "capture_bytes",
     "iter_warc_responses",
     "read_capture",
     "verify_capture",
@@ -254,3 +255,25 @@ def verify_capture(path: Path, offset: int, sha256: str) -> bool:
     except (OSError, ArchiveLoadFailed, EOFError, ValueError, zlib.error):
         return False
     return found is not None and found.sha256 == sha256
+
+
+def capture_bytes(path: Path, offset: int) -> bytes:
+    """The response record at this offset and the records concurrent to it that follow (its
+    request), as the archive holds them: the same bytes (gzip members or plain records)."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        records = ArchiveIterator(stream)
+        spans: list[tuple[int, int]] = []
+        response_id = ""
+        for record in records:
+            record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+            if not spans and record.rec_type != "response":
+                raise ValueError(f"no response record at byte {offset} of {path.name}")
+            if spans and record.rec_headers.get_header("WARC-Concurrent-To") != response_id:
+                break
+            response_id = response_id or record_id
+            spans.append((records.get_record_offset(), records.get_record_length()))
+        if not spans:
+            raise ValueError(f"no record at byte {offset} of {path.name}")
+        stream.seek(spans[0][0])
+        return stream.read(spans[-1][0] + spans[-1][1] - spans[0][0])

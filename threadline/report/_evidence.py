@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Connection, and_, or_, select
 
 from threadline.errors import NotFoundError, ThreadlineError
+from threadline.ingest.archive import capture_bytes, verify_capture
 from threadline.intercept import InterceptConfig, contact_report
 from threadline.model import ad_to_record
 from threadline.report import _verify
@@ -24,6 +25,7 @@ from threadline.report._data import ExportAd, load_ads
 from threadline.settings import Settings
 from threadline.store import AuditEvent, BlobStore, Database, append_audit
 from threadline.store.cases import Case, CaseItem, get_case
+from threadline.store.collect import CaptureRow, captures_for
 from threadline.store.tables import ad_versions, audit_head, audit_log, networks
 
 MANIFEST = _verify.MANIFEST
@@ -55,6 +57,7 @@ class _Builder:
     now: datetime
     files: dict[str, bytes] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
+    captures: list[dict[str, Any]] = field(default_factory=list)
 
     def put_json(self, path: str, value: object) -> None:
         self.files[path] = (
@@ -142,6 +145,34 @@ def _add_ad(builder: _Builder, item: CaseItem) -> None:
     for image in ad.ad.images:
         if image.sha256:
             _add_image(builder, image.sha256)
+    for capture in captures_for(builder.connection, ad.row_id):
+        _add_capture(builder, capture)
+
+
+def _add_capture(builder: _Builder, capture: CaptureRow) -> None:
+    """The ad page's WARC records as archived, if they still hold the page hashed at crawl time."""
+    what = f"capture of ad {capture.ad_id} version {capture.version}"
+    path = Path(capture.warc_path)
+    if not verify_capture(path, capture.record_offset, capture.sha256):
+        reason = "WARC file not found" if not path.exists() else "record no longer matches"
+        builder.unavailable.append(f"{what}: {reason} ({path.name}, byte {capture.record_offset})")
+        return
+    data = capture_bytes(path, capture.record_offset)
+    suffix = "warc.gz" if data[:2] == b"\x1f\x8b" else "warc"
+    name = f"items/captures/ad-{capture.ad_id}-v{capture.version}.{suffix}"
+    builder.files[name] = data
+    builder.captures.append(
+        {
+            "file": name,
+            "ad_row_id": capture.ad_id,
+            "version": capture.version,
+            "url": capture.url,
+            "warc_record_id": capture.warc_record_id,
+            "fetched_at": capture.fetched_at.isoformat() if capture.fetched_at else None,
+            "payload_sha256": capture.sha256,
+            "archived_in": {"warc_file": path.name, "offset": capture.record_offset},
+        }
+    )
 
 
 def _ad_json(ad: ExportAd, versions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -237,6 +268,8 @@ def _manifest(case: Case, builder: _Builder) -> bytes:
         "created_by": builder.user,
         "algorithm": "SHA-256",
         "unavailable": builder.unavailable,
+        # The SHA-256 of each captured page as the database recorded it at crawl time.
+        "captures": builder.captures,
         "files": {
             path: hashlib.sha256(data).hexdigest() for path, data in sorted(builder.files.items())
         },
@@ -279,6 +312,12 @@ What is inside
                         and what automated analysis found in it, with the exact text of each
                         indicator and identifier
   items/images/         the ads' images, named by their SHA-256
+  items/captures/       each ad page exactly as the crawler archived it when it fetched it:
+                        the WARC records (the response with its HTTP headers and time, and
+                        the request) cut unchanged from the crawl's archive file. Open them
+                        with any WARC tool (warcio, pywb, ReplayWeb.page). manifest.json
+                        lists, per capture, the SHA-256 of the page that Threadline's database
+                        recorded at crawl time; verify.py checks the page against it
   items/transcripts/    decoy conversations (intercept), with their own SHA-256 digest
   items/networks/       networks of linked ads and what links them
   items/notes/          investigators' notes
@@ -292,8 +331,9 @@ Items that could not be included
 
 How to check that nothing was changed
   Unzip the package and run `python verify.py` in its folder, or run
-  `python verify.py PACKAGE.zip`. It names every changed, missing or added file and exits 1
-  if there is any. The SHA-256 of manifest.json itself was recorded in Threadline's audit
+  `python verify.py PACKAGE.zip`. It names every changed, missing or added file, and every
+  capture whose page no longer has the SHA-256 recorded at crawl time, and exits 1 if there
+  is any. The SHA-256 of manifest.json itself was recorded in Threadline's audit
   log when the package was made (action case.export.sealed), so a replaced manifest shows too.
 
 How to read it
