@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -63,6 +64,7 @@ def collect(
     path, _site = read_mapping(mapping)
     pause = parse_every(every) if every else None
     database = open_database(ctx)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the crawl ends gracefully
     rounds = 0
     while True:
         try:
@@ -76,6 +78,10 @@ def collect(
         if pause is None or (times and rounds >= times):
             return 0
         time.sleep(pause)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _round(
@@ -111,6 +117,9 @@ def _analyze_options(settings: Settings, blobs: BlobStore) -> AnalyzeOptions:
 def _print(report: CollectReport) -> None:
     for line in report.recovered:
         click.echo(line, err=True)
+    if report.left_over:
+        names = ", ".join(path.name for path in report.left_over)
+        click.echo(f"ingested files earlier rounds left: {names}", err=True)
     for event in report.problems[:100]:
         click.echo(f"failed {event.url}: {event.error}", err=True)
     for rejection in report.ingest.rejected[:100]:

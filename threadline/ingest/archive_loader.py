@@ -63,6 +63,7 @@ def ingest_archives(
     strict: bool = False,
     blobs: BlobStore | None = None,
     on_batch: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ArchiveReport:
     """Store the ads on every page; each batch (ads, images, captures) is one transaction."""
     report = ArchiveReport()
@@ -71,7 +72,7 @@ def ingest_archives(
     writer = _BatchWriter(database, source_id, blobs, on_batch)
     for path in archive_files(paths):
         pages = _accept(_pages(path, mapping, writer), report, strict)
-        for batch in batches(pages, BATCH_SIZE):
+        for batch in batches(pages, batch_size):
             report.counts += writer.write(batch)
             report.seen.update(page.parsed.ad.id for page in batch if page.parsed.ad)
         if report.stopped_early:

@@ -6,11 +6,15 @@ those that answer 404 or 410 are recorded as taken down on that date (the 404 is
 
 A crawl killed before it finished leaves a `.open` WARC file; the next round recovers it
 (complete records kept, a cut-off tail quarantined) and ingests it before crawling again.
+Each WARC file is recorded in the database once all its records are stored, so the files a
+stopped (Ctrl-C, SIGTERM) or killed round did not finish ingesting are ingested by the next
+round, in name (crawl time) order; storing a record again adds nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +22,18 @@ from pathlib import Path
 from threadline.errors import ConfigError
 from threadline.ingest.archive_loader import ArchiveReport, ingest_archives
 from threadline.ingest.crawl import CrawlEvent, CrawlJob, run_crawl
+from threadline.ingest.loader import BATCH_SIZE
 from threadline.ingest.mapping import Mapping, load_mapping
 from threadline.ingest.recover import recover_open_warcs
 from threadline.settings import Settings
 from threadline.store import BlobStore, Database
-from threadline.store.collect import KnownAd, active_ads, mark_taken_down
+from threadline.store.collect import (
+    KnownAd,
+    active_ads,
+    ingested_warcs,
+    mark_taken_down,
+    mark_warc_ingested,
+)
 
 __all__ = [
     "CollectOptions",
@@ -50,6 +61,7 @@ class CollectOptions:
     max_pages: int = 0
     crawl_timeout: float = 6 * 3600.0
     source: str | None = None  # default the mapping's name
+    ingest_batch: int = BATCH_SIZE  # ads per ingest transaction
 
 
 @dataclass(slots=True)
@@ -63,6 +75,7 @@ class CollectReport:
     taken_down: int
     warc_files: list[Path] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # one line per unfinished file put right
+    left_over: list[Path] = field(default_factory=list)  # earlier rounds' files ingested now
 
 
 def options_from_settings(settings: Settings) -> CollectOptions:
@@ -87,17 +100,23 @@ def collect_once(
     options: CollectOptions,
     base_url: str | None = None,
     blobs: BlobStore | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> CollectReport:
-    """Crawl once, ingest what is new or changed, and mark re-checked 404/410 ads taken down."""
+    """Crawl once, ingest what is new or changed, and mark re-checked 404/410 ads taken down.
+
+    First the files earlier rounds left (recovered or not yet ingested) are ingested."""
     mapping = load_mapping(mapping_path)
     source = options.source or mapping.name
-    recovered, report = _recover(database, options.warc_dir / mapping.name, source, mapping, blobs)
+    folder = options.warc_dir / mapping.name
+    recovered = _recover(folder)
+    ingest = _Ingest(database, folder, source, mapping, blobs, on_batch, options.ingest_batch)
+    left_over, report = ingest.pending()
     with database.transaction() as connection:
         known = active_ads(connection, source)
     crawl_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     job = _job(mapping_path, mapping, options, base_url, crawl_id, known_urls(known))
     result = run_crawl(job, options.crawl_timeout)
-    report.add(ingest_archives(database, result.warc_files, source, mapping, blobs=blobs))
+    report.add(ingest.pending()[1])
     gone = {event.url: event.status for event in result.gone()}
     missing = [
         (ad.row_id, ad.url, gone[ad.url])
@@ -114,20 +133,60 @@ def collect_once(
         marked,
         result.warc_files,
         recovered,
+        left_over,
     )
 
 
-def _recover(
-    database: Database, folder: Path, source: str, mapping: Mapping, blobs: BlobStore | None
-) -> tuple[list[str], ArchiveReport]:
-    """Put right the files of killed crawls and ingest their complete records, oldest first."""
+def _recover(folder: Path) -> list[str]:
+    """Put right the files of killed crawls; one line per file."""
     done = recover_open_warcs(folder) if folder.is_dir() else []
     for name, _ in done:  # the killed crawl's duplicate filter, no use to anyone now
         prefix = name.rsplit("-", 1)[0]
         (folder / f"{prefix}.log.seen.sqlite").unlink(missing_ok=True)
-    files = [found.path for _, found in done if found.path is not None]
-    report = ingest_archives(database, files, source, mapping, blobs=blobs)
-    return [found.line(name) for name, found in done], report
+    return [found.line(name) for name, found in done]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ingest:
+    """Ingests a mapping's finished WARC files that are not yet recorded as ingested."""
+
+    database: Database
+    folder: Path
+    source: str
+    mapping: Mapping
+    blobs: BlobStore | None
+    on_batch: Callable[[int], None] | None
+    batch_size: int
+
+    def pending(self) -> tuple[list[Path], ArchiveReport]:
+        """Ingest each pending file, oldest first, and record it; the files and the report."""
+        files = self._pending_files()
+        report = ArchiveReport()
+        for path in files:
+            report.add(
+                ingest_archives(
+                    self.database,
+                    [path],
+                    self.source,
+                    self.mapping,
+                    blobs=self.blobs,
+                    on_batch=self.on_batch,
+                    batch_size=self.batch_size,
+                )
+            )
+            with self.database.transaction() as connection:
+                mark_warc_ingested(connection, str(path), datetime.now(UTC))
+        return files, report
+
+    def _pending_files(self) -> list[Path]:
+        finished = sorted(self.folder.glob("*.warc.gz")) if self.folder.is_dir() else []
+        with self.database.transaction() as connection:
+            done = ingested_warcs(connection, [str(path) for path in finished])
+        # Files older than the newest ingested one were ingested before this table existed
+        # (or by a round that recorded them): ingesting them again could bring back an old
+        # version of an ad that has changed since.
+        newest = max((Path(p).name for p in done), default="")
+        return [p for p in finished if str(p) not in done and p.name > newest]
 
 
 def known_urls(known: list[KnownAd]) -> tuple[str, ...]:

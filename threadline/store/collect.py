@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from threadline.store._upsert import insert_ignoring_conflicts
 from threadline.store.tables import ads, sources
-from threadline.store.tables_collect import captures, takedowns
+from threadline.store.tables_collect import captures, takedowns, warc_ingests
 
 __all__ = [
     "CaptureRow",
@@ -19,7 +19,9 @@ __all__ = [
     "active_ads",
     "ad_states",
     "captures_for",
+    "ingested_warcs",
     "mark_taken_down",
+    "mark_warc_ingested",
     "restore_seen",
     "save_captures",
     "taken_down",
@@ -155,3 +157,18 @@ def taken_down(connection: Connection, source: str) -> dict[str, datetime]:
         .where(sources.c.name == source, ads.c.removed_at.is_not(None))
     )
     return {row.ext_id: row.removed_at for row in connection.execute(query)}
+
+
+def ingested_warcs(connection: Connection, paths: Sequence[str]) -> set[str]:
+    """Those of `paths` whose records were all stored."""
+    found: set[str] = set()
+    for start in range(0, len(paths), _CHUNK):
+        chunk = list(paths[start : start + _CHUNK])
+        query = select(warc_ingests.c.path).where(warc_ingests.c.path.in_(chunk))
+        found.update(connection.execute(query).scalars())
+    return found
+
+
+def mark_warc_ingested(connection: Connection, path: str, now: datetime) -> None:
+    """Record that every record of this WARC file is stored (once; again is a no-op)."""
+    insert_ignoring_conflicts(connection, warc_ingests, [{"path": path, "ingested_at": now}])

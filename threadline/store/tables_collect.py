@@ -1,4 +1,5 @@
-"""Tables of collection: where each ad version lies in the WARC archive, and takedowns."""
+"""Tables of collection: where each ad version lies in the WARC archive, takedowns, and the
+WARC files already ingested."""
 
 from __future__ import annotations
 
@@ -30,4 +31,15 @@ takedowns = Table(
     Column("seen_missing_at", UTCDateTime, nullable=False),
     Column("url", Text),
     Column("status", Integer),  # what the site answered when the ad was re-checked
+)
+
+# A collection round records each WARC file once all its records are stored, so the next
+# round ingests the files that a stopped or killed round left (see ingest.collect).
+warc_ingests = Table(
+    "warc_ingests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("ingested_at", UTCDateTime, nullable=False),
+    Index("ix_warc_ingests_path", "path", unique=True),
 )
