@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from threadline.extract._base import Extractor
 from threadline.extract.ages import extract_ages
 from threadline.extract.emails import extract_emails
@@ -30,6 +32,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
 )
 RECORD_SOURCE = "record@1"
 _ADULT = 18
+_POSITION = attrgetter("start", "end", "kind")  # C-level sort key, same order
 
 
 def extract_text(text: str, region: str = "US") -> list[Finding]:
@@ -37,7 +40,7 @@ def extract_text(text: str, region: str = "US") -> list[Finding]:
     normalized = normalize(text)
     findings = [finding for extractor in EXTRACTORS for finding in extractor(normalized, region)]
     findings.extend(_derived(findings))
-    return sorted(findings, key=lambda f: (f.start, f.end, f.kind))
+    return sorted(findings, key=_POSITION)
 
 
 def extract_ad(ad: Ad, region: str = "US") -> Extraction:

@@ -13,6 +13,9 @@ from threadline.model import Finding
 __all__ = ["SOURCE", "computed_indicator", "extract_indicators"]
 
 SOURCE = "indicators@1"
+# The same few hundred phrases match again and again; folding one walks it character by
+# character, so remember each written form's key (fold depends on nothing but its argument).
+_fold = lru_cache(maxsize=16384)(fold)
 
 
 def extract_indicators(text: NormalizedText, region: str = "US") -> list[Finding]:
@@ -23,7 +26,7 @@ def extract_indicators(text: NormalizedText, region: str = "US") -> list[Finding
     spans += [m.span() for m in lexicon.symbols.finditer(text.lower)]
     findings: list[Finding] = []
     for start, end in spans:
-        owner = lexicon.owners.get(fold(text.lower[start:end]))
+        owner = lexicon.owners.get(_fold(text.lower[start:end]))
         if owner is not None:
             kind, attrs = _describe(*owner)
             findings.append(make_finding(text, kind, owner[0], (start, end), SOURCE, attrs))

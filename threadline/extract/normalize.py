@@ -90,9 +90,15 @@ class NormalizedText:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the normalized span [start, end)."""
+        layers = self.layers
+        if not layers:  # most spans of most ads: nothing was replaced, offsets are the same
+            return (start, start) if end <= start else (start, end)
         if end <= start:
             point = self._start(start)
             return point, point
+        if len(layers) == 1:
+            layer = layers[0]
+            return layer.start(start), layer.end(end - 1)
         return self._start(start), self._end(end - 1)
 
     def _start(self, index: int) -> int:
