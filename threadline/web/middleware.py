@@ -32,6 +32,7 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+NO_BROWSER_PREFIX = "/sms/"
 HSTS = "max-age=31536000; includeSubDomains"
 BASE_HEADERS = (
     ("content-security-policy", CSP),
@@ -78,7 +79,10 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         tls = self.force_https or scope.get("scheme") == "https"
-        new_seed = None if _has_cookie(scope, CSRF_COOKIE) else secrets.token_urlsafe(24)
+        # Provider webhooks are no browser: no CSRF cookie to seed (a random draw per call).
+        browser = not scope["path"].startswith(NO_BROWSER_PREFIX)
+        fresh = browser and not _has_cookie(scope, CSRF_COOKIE)
+        new_seed = secrets.token_urlsafe(24) if fresh else None
         if new_seed:
             scope.setdefault("state", {})["csrf_seed"] = new_seed
 

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import URL
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from threadline.errors import ThreadlineError
 from threadline.intercept import (
@@ -250,6 +252,91 @@ async def receive(request: Request, bot: InterceptRuntime, provider: str) -> Res
         return to_response(error_reply(exc))
     client = request.client.host if request.client else ""
     return to_response(await bot.receive(GATEWAYS[provider], incoming, client))
+
+
+# The webhook routes the fast path serves: provider name by path.
+WEBHOOKS = {"/sms/twilio": "twilio", "/sms/telnyx": "telnyx", "/sms/vonage": "vonage"}
+
+
+class WebhookFastPath:
+    """Serves the SMS webhooks straight from ASGI, ahead of FastAPI's routing.
+
+    Routing, dependency solving and the Request/Response objects cost more CPU per webhook
+    than verifying, parsing and committing the message; under load that is what limits the
+    bot. The FastAPI routes below stay (same behaviour, same answers) for apps built without
+    this middleware. Security headers and overload shedding still wrap it (it is installed
+    innermost of the app's middleware).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a webhook POST here; pass everything else on."""
+        provider = WEBHOOKS.get(scope["path"]) if scope["type"] == "http" else None
+        if provider is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        bot = runtime(scope["app"])
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            body = await read_scope_body(headers, receive)
+        except ThreadlineError as exc:
+            await send_reply(send, error_reply(exc))
+            return
+        incoming = WebRequest(
+            url=scope_signed_url(scope, bot.settings.public_url),
+            content_type=headers.get("content-type", ""),
+            body=body,
+            headers=headers,
+            received_at=datetime.now(UTC),
+        )
+        client = scope.get("client")
+        ip = str(client[0]) if client else ""
+        try:
+            reply = await bot.receive(GATEWAYS[provider], incoming, ip)
+        except ThreadlineError as exc:  # what the app's handler answers on the routes
+            reply = error_reply(exc)
+        await send_reply(send, reply)
+
+
+async def read_scope_body(headers: dict[str, str], receive: Receive) -> bytes:
+    """The body from ASGI messages, refusing (413) anything over the limit (see read_bounded)."""
+    declared = headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ThreadlineError(f"body over {MAX_BODY_BYTES} bytes", 413)
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away; what arrived is judged as it is
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ThreadlineError(f"body over {MAX_BODY_BYTES} bytes", 413)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def scope_signed_url(scope: Scope, public_url: str | None) -> str:
+    """`signed_url` for a bare ASGI scope."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    if not public_url:
+        return str(URL(scope=scope))
+    return f"{public_url.rstrip('/')}{scope['path']}" + (f"?{query}" if query else "")
+
+
+async def send_reply(send: Send, reply: WebReply) -> None:
+    """A gateway's reply as ASGI messages."""
+    headers = [
+        (b"content-type", reply.content_type.encode("latin-1")),
+        (b"content-length", str(len(reply.body)).encode("ascii")),
+    ]
+    start: Message = {"type": "http.response.start", "status": reply.status, "headers": headers}
+    await send(start)
+    await send({"type": "http.response.body", "body": reply.body})
 
 
 @router.post("/sms/twilio")
