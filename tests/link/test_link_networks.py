@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from threadline.errors import InputError
-from threadline.link import LinkState, link_ads, place_ad
+from threadline.link import LinkState, Signatures, link_ads, place_ad
 from threadline.link._result import stable_id
 from threadline.model import AdEvidence
 
@@ -236,3 +236,14 @@ def test_state_sealed_with_another_key_or_changed_is_refused(tmp_path) -> None: 
     path.write_bytes(bytes(blob))
     with pytest.raises(InputError, match="sealed with this installation's key"):
         LinkState.load(path, b"key")
+
+
+def test_signatures_computed_ahead_per_partition_give_the_same_result() -> None:
+    ads = _fixture()
+    # An ad with too little text, and a repeated id in a later partition: the first wins.
+    ads.insert(1, _ad("z9", "call me", ("phone", "+17025550101")))
+    ads.append(_ad("z9", TEMPLATE.format(name="Bo", city="Elko", phone="775-555-0109")))
+    parts = [ads[:3], ads[3:5], ads[5:]]
+    ahead = Signatures.joined(Signatures.of(part) for part in parts)
+    assert (ahead.rows["a1"], ahead.rows["z9"], len(ahead.values)) == (0, -1, len(ads) - 1)
+    assert link_ads(ads, signatures=ahead) == link_ads(ads)

@@ -31,7 +31,7 @@ from threadline.link import (
     network_movements,
 )
 from threadline.model import AdEvidence, ad_from_record
-from threadline.pipeline import Executor, make_executor
+from threadline.pipeline import Executor, make_executor, signatures_on
 
 Extractor = Callable[[dict[str, Any], str], dict[str, Any]]
 
@@ -202,8 +202,9 @@ def link(
     Reads ad records as JSON lines (raw, or with `extracted` from `threadline extract`) and
     writes one line per ad: {"id", "network", "via": ["phone:+1702…", "template:T…", …]}.
     Identifiers spread over many unrelated ads (a site's own number) are set aside and
-    listed with the reason in the summary. With --executor dask, extraction and image
-    hashing run on the workers; the networks are merged here, the same as in process.
+    listed with the reason in the summary. With --executor dask, extraction, image hashing
+    and template signatures run on the workers; the networks are merged here, the same as
+    in process.
     """
     key = get_settings(ctx).resolved_secret_key()
     state = LinkState.load(state_path, key) if state_path and state_path.exists() else LinkState()
@@ -211,7 +212,8 @@ def link(
         progress.add_task("linking", total=None)
         with closing(make_executor(executor, scheduler)) as runner:
             evidence = list(_mapped_evidence(ctx, input_path, runner))
-        result = link_ads(evidence, state)
+            signatures = signatures_on(runner, evidence)
+        result = link_ads(evidence, state, signatures=signatures)
     by_id = {m.ad_id: m for m in result.memberships}
     with open_output(output_path) as out:
         for item in evidence:

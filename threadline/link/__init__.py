@@ -18,7 +18,7 @@ from threadline.link._movement import (
     phone_movements,
 )
 from threadline.link._result import LinkResult, NetworkSummary, SetAside
-from threadline.link._state import LinkState
+from threadline.link._state import LinkState, Signatures
 from threadline.link._stats import (
     Concentration,
     CorpusStats,
@@ -44,6 +44,7 @@ __all__ = [
     "Movement",
     "NetworkSummary",
     "SetAside",
+    "Signatures",
     "Stop",
     "Template",
     "TemplateSlot",
@@ -70,8 +71,13 @@ def link_ads(
     evidence: Iterable[AdEvidence],
     state: LinkState | None = None,
     max_templates: int = MAX_TEMPLATES,
+    signatures: Signatures | None = None,
 ) -> LinkResult:
     """Link a batch of ads (into `state` when given, so it joins earlier batches).
+
+    `signatures` are the batch's template signatures when computed ahead, on a cluster's
+    workers (`Signatures.of` per partition, then `Signatures.joined`); they must cover every
+    ad of the batch. The result is the same either way.
 
     The result covers every ad the state holds; templates are described from the ads of
     this batch, the largest `max_templates` clusters first. Network and template ids derive
@@ -79,7 +85,7 @@ def link_ads(
     """
     state = state if state is not None else LinkState()
     batch = list(evidence)
-    state.add(batch)
+    state.add(batch, signatures)
     texts: dict[int, AdEvidence] = {}
     for item in batch:
         texts.setdefault(state.ads.index[item.ad_id], item)

@@ -34,6 +34,54 @@ _REBUILD_SHARE = 0.5  # a batch this large (vs the corpus) rebuilds networks in 
 Link = tuple[int, int, str, int, bool]  # ad, ad, kind, item joining them, groups merged
 
 
+@dataclass(frozen=True)
+class Signatures:
+    """MinHash signatures of ads with enough text for templates, computed ahead (on workers).
+
+    Signatures depend on one ad's text alone, so a partition's can be computed anywhere and
+    the state uses them as if it had computed them itself: the same links follow.
+    """
+
+    rows: dict[str, int]  # ad id -> row of `values`, or -1 (too little text); first record wins
+    values: NDArray[np.uint32]
+
+    @classmethod
+    def of(cls, evidence: Iterable[AdEvidence]) -> Signatures:
+        """Signatures of one partition of ads (pure: runs on any worker)."""
+        first: dict[str, AdEvidence] = {}
+        for item in evidence:
+            first.setdefault(item.ad_id, item)
+        batch = list(enumerate(first.values()))
+        positions, values = _template_signatures(batch)
+        rows = dict.fromkeys(first, -1)
+        for row, position in enumerate(positions.tolist()):
+            rows[batch[position][1].ad_id] = row
+        return cls(rows, values)
+
+    @classmethod
+    def joined(cls, parts: Iterable[Signatures]) -> Signatures:
+        """One set of signatures from partitions in order (an id's first partition wins)."""
+        rows: dict[str, int] = {}
+        arrays: list[NDArray[np.uint32]] = []
+        offset = 0
+        for part in parts:
+            for ad_id, row in part.rows.items():
+                rows.setdefault(ad_id, offset + row if row >= 0 else -1)
+            arrays.append(part.values)
+            offset += len(part.values)
+        empty = np.empty((0, _minhash.PERMUTATIONS), np.uint32)
+        return cls(rows, np.concatenate(arrays) if arrays else empty)
+
+    def lookup(
+        self, batch: list[tuple[int, AdEvidence]]
+    ) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
+        """Numbers and signatures of the batch's ads that have one, in batch order."""
+        rows = self.rows
+        found = [(number, row) for number, e in batch if (row := rows.get(e.ad_id, -1)) >= 0]
+        numbers = np.asarray([number for number, _ in found], np.int64)
+        return numbers, self.values[np.asarray([row for _, row in found], np.int64)]
+
+
 @dataclass
 class AdTable:
     """Per-ad columns, indexed by the ad's number in arrival order."""
@@ -107,11 +155,17 @@ class LinkState:
         """The three kinds of evidence, in the order vias are listed."""
         return (self.identifiers, self.templates, self.images)
 
-    def add(self, evidence: Iterable[AdEvidence]) -> list[int]:
-        """Link a batch of ads; returns the numbers of the ads that were new."""
+    def add(
+        self, evidence: Iterable[AdEvidence], signatures: Signatures | None = None
+    ) -> list[int]:
+        """Link a batch of ads; returns the numbers of the ads that were new.
+
+        `signatures`, when given, holds the batch's template signatures computed ahead
+        (`Signatures.of` over partitions, on a cluster's workers) instead of here.
+        """
         batch = self._register(evidence)
         links = self._add_identifiers(batch) + self._add_images(batch)
-        links += self._add_templates(batch)
+        links += self._add_templates(batch, signatures)
         merged = [(kind, item) for _, _, kind, item, merge in links if merge]
         changed = self.rule.refresh(self.groups(), len(self.ads), merged)
         if changed or len(batch) >= _REBUILD_SHARE * len(self.ads):
@@ -191,14 +245,22 @@ class LinkState:
                 links.append((ends[0], ends[1], "image", item, True))
         return item
 
-    def _add_templates(self, batch: list[tuple[int, AdEvidence]]) -> list[Link]:
+    def _add_templates(
+        self, batch: list[tuple[int, AdEvidence]], signatures: Signatures | None
+    ) -> list[Link]:
         links: list[Link] = []
         for start in range(0, len(batch), _TEMPLATE_CHUNK):
-            links += self._add_template_chunk(batch[start : start + _TEMPLATE_CHUNK])
+            chunk = batch[start : start + _TEMPLATE_CHUNK]
+            ahead = signatures.lookup(chunk) if signatures is not None else None
+            links += self._add_template_chunk(chunk, ahead)
         return links
 
-    def _add_template_chunk(self, batch: list[tuple[int, AdEvidence]]) -> list[Link]:
-        numbers, sigs = _template_signatures(batch)
+    def _add_template_chunk(
+        self,
+        batch: list[tuple[int, AdEvidence]],
+        ahead: tuple[NDArray[np.int64], NDArray[np.uint32]] | None,
+    ) -> list[Link]:
+        numbers, sigs = ahead if ahead is not None else _template_signatures(batch)
         self._store_signatures(numbers, sigs)
         keys = _lsh.band_keys(sigs)
         links = self._join_templates(*self._template_pairs(numbers, keys))

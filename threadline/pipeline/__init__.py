@@ -9,6 +9,7 @@ from threadline.pipeline.analyze import (
     hash_images,
     hash_partition,
     link_stored,
+    signatures_on,
 )
 from threadline.pipeline.executors import EXECUTORS, Executor, LocalExecutor, make_executor
 
@@ -25,4 +26,5 @@ __all__ = [
     "hash_partition",
     "link_stored",
     "make_executor",
+    "signatures_on",
 ]

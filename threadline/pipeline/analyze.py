@@ -11,7 +11,15 @@ from typing import TypeVar
 from threadline.errors import ThreadlineError
 from threadline.extract import extract_ad
 from threadline.faces import FaceRunReport, analyze_ad_faces, load_model
-from threadline.link import LinkResult, LinkState, NetworkSummary, hash_image, link_ads
+from threadline.link import (
+    LinkResult,
+    LinkState,
+    NetworkSummary,
+    Signatures,
+    hash_image,
+    link_ads,
+)
+from threadline.model import AdEvidence
 from threadline.pipeline.executors import Executor, LocalExecutor
 from threadline.pipeline.terms import refresh_terms
 from threadline.store import (
@@ -77,7 +85,7 @@ def analyze(
     hashed = hash_images(database, options.blobs, progress, executor)
     faces = _faces(database, options, progress)
     state, rebuilt = _link_state(options.state_path, changed, options.secret_key)
-    result = link_stored(database, state, progress)
+    result = link_stored(database, state, progress, executor)
     state.save(options.state_path, options.secret_key)
     networks = _store_networks(database, result)
     recounted = refresh_terms(database, changed)
@@ -181,14 +189,28 @@ def hash_partition(blobs: BlobStore, digests: list[str]) -> dict[str, str]:
 
 
 def link_stored(
-    database: Database, state: LinkState, progress: Progress | None = None
+    database: Database,
+    state: LinkState,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> LinkResult:
-    """Link the stored ads the state has not seen into the state's networks."""
+    """Link the stored ads the state has not seen into the state's networks.
+
+    On a cluster the workers compute the template signatures (the per-ad share of linking)
+    partition by partition; the joins and networks are computed here, by the same code.
+    """
     with database.transaction() as connection:
         fresh = [e for e in iter_ad_evidence(connection) if e.ad_id not in state.ads.index]
     if progress:
         progress("link", len(fresh))
-    return link_ads(fresh, state)
+    return link_ads(fresh, state, signatures=signatures_on(executor, fresh))
+
+
+def signatures_on(executor: Executor | None, evidence: list[AdEvidence]) -> Signatures | None:
+    """Template signatures computed by a cluster's workers; None in process (computed inline)."""
+    if executor is None or executor.name == "local":
+        return None
+    return Signatures.joined(executor.map(Signatures.of, _chunks(evidence, BATCH)))
 
 
 def _faces(
