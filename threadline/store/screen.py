@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, t
 from threadline.errors import InputError, NotFoundError
 from threadline.store.audit import AuditEvent, append_audit
 from threadline.store.crypto import FieldCipher, derive_key
+from threadline.store.screen_leads import REOPENED_BY_A_TIP
 from threadline.store.tables import ad_identifiers, ads, identifiers, memberships, networks
 from threadline.store.tables_screen import (
     lead_keys,
@@ -383,6 +384,7 @@ def file_tip(connection: Connection, tip: TipIn, actor: str) -> tuple[int, int]:
         .values(
             tips=current.tips + 1,
             updated_at=now,
+            status="new" if current.status in REOPENED_BY_A_TIP else current.status,
             juvenile=bool(current.juvenile) or tip.juvenile,
             score=max(float(current.score), tip.score),
         )
