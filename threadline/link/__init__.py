@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from threadline.link._build import MAX_TEMPLATES, build_result, membership
+from threadline.link._images import MAX_DISTANCE as IMAGE_MAX_DISTANCE
 from threadline.link._images import hash_image
 from threadline.link._movement import (
     Circuit,
@@ -35,6 +36,7 @@ from threadline.link._templates import Template, TemplateSlot
 from threadline.model import AdEvidence, Membership
 
 __all__ = [
+    "IMAGE_MAX_DISTANCE",
     "Circuit",
     "Concentration",
     "CorpusStats",

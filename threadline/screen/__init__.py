@@ -3,6 +3,7 @@
 from threadline.screen._decide import Facts, NetworkFacts, ReasonCode, Verdict, decide
 from threadline.screen._identifiers import WATCH_KINDS, canonical, image_key
 from threadline.screen._journal import Journal
+from threadline.screen._leads import LeadPage, LeadReport, lead_page
 from threadline.screen._limits import RateLimiter
 from threadline.screen._rules import RULE_PATHS, RULES_PATH, RuleSet, load_rules, validate_rules
 from threadline.screen._schemas import (
@@ -42,6 +43,8 @@ __all__ = [
     "Facts",
     "ImageIn",
     "Journal",
+    "LeadPage",
+    "LeadReport",
     "NetworkFacts",
     "QuotaExceededError",
     "RateLimiter",
@@ -61,6 +64,7 @@ __all__ = [
     "file_report",
     "hashed_watchlist",
     "image_key",
+    "lead_page",
     "load_rules",
     "screen_ads",
     "seconds_to_midnight",

@@ -6,19 +6,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
 from threadline.errors import ThreadlineError
 from threadline.extract import extract_ad
+from threadline.link import hash_image
 from threadline.model import Ad, ImageRef
 from threadline.screen._decide import Facts, NetworkFacts, Verdict, decide
 from threadline.screen._identifiers import (
     NORMALIZATION,
     ad_identifiers,
     canonical,
-    image_key,
 )
 from threadline.screen._journal import Journal, Record, write_records
 from threadline.screen._rules import RuleSet, load_rules
@@ -39,6 +40,7 @@ from threadline.store import AuditEvent, BlobStore, Database, FieldCipher, appen
 from threadline.store.ads import ensure_source, register_images, save_ads
 from threadline.store.screen import (
     ACCOUNT_CONTEXT,
+    IMAGE_HASHES_CONTEXT,
     WATCH_CONTEXT,
     Platform,
     TipIn,
@@ -48,6 +50,7 @@ from threadline.store.screen import (
     file_tip,
     platform_hash_key,
     platform_keyed_hash,
+    set_watch_image,
     usage_if_active,
 )
 
@@ -103,15 +106,26 @@ class Screener:
         """What the rules look at for one ad."""
         extraction = extract_ad(to_ad(ad), self.region)
         pairs = ad_identifiers(extraction)
-        images = [image_key(data) for data in _image_bytes(ad)]
+        images = [hash_image(data) for data in _image_bytes(ad)]
         hashes = [keyed_hash(self.secret, k, v) for k, v in pairs]
-        hashes += [keyed_hash(self.secret, "image", key) for key in images]
+        hashes += [keyed_hash(self.secret, "image", image[:64]) for image in images]
         match = self.networks.match(connection, pairs)
         return Facts(
             extraction=extraction,
             network=NetworkFacts(match.networks, match.max_size, match.juvenile, match.risk_max),
-            watch_kinds=tuple(self.watch.kinds(connection, hashes)),
+            watch_kinds=tuple(self._watch_kinds(connection, hashes, images)),
         )
+
+    def _watch_kinds(
+        self, connection: Connection, hashes: list[str], images: list[str]
+    ) -> list[str]:
+        """Kinds hit exactly by keyed hash, and "image" for a near copy of a watched image."""
+        kinds = self.watch.kinds(connection, hashes)
+        if "image" in kinds or not images:
+            return kinds
+        if any(self.watch.near_image(connection, self.cipher, image) for image in images):
+            return sorted({*kinds, "image"})
+        return kinds
 
 
 def screen_ads(
@@ -214,12 +228,24 @@ def add_to_watchlist(
     database: Database, screener: Screener, kind: str, value: str, note: str, actor: str
 ) -> int:
     """Add one identifier (normalized) to the watchlist; returns the entry id."""
-    normalized = canonical(kind, value, screener.region)
+    nine = _image_file_hashes(kind, value)
+    normalized = nine[:64] if nine else canonical(kind, value, screener.region)
     hashed = keyed_hash(screener.secret, kind, normalized)
     with database.transaction() as connection:
         entry = add_watch(connection, (kind, normalized, note), actor, screener.cipher, hashed)
+        if nine:
+            sealed = screener.cipher.encrypt(nine, IMAGE_HASHES_CONTEXT)
+            set_watch_image(connection, entry, sealed)
     screener.watch.invalidate()
     return entry
+
+
+def _image_file_hashes(kind: str, value: str) -> str:
+    """All nine perceptual hashes of an image file named as a watchlist value ('' if none):
+    an entry added from the file also catches lightly edited copies."""
+    if kind != "image" or not Path(value.strip()).is_file():
+        return ""
+    return hash_image(Path(value.strip()).read_bytes())
 
 
 def audit_refusal(

@@ -9,11 +9,16 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection
 
+from threadline.screen._nearimages import Hashes, NearImages, image_variants
+from threadline.store import FieldCipher
 from threadline.store.screen import (
+    IMAGE_HASHES_CONTEXT,
+    WATCH_CONTEXT,
     NetworkMatch,
     NetworkRow,
     networks_by_identifier,
     summarize_networks,
+    watch_images,
     watch_index,
 )
 
@@ -31,16 +36,42 @@ class WatchCache:
         self._index: dict[str, str] = {}
         self._loaded = float("-inf")
         self._lock = threading.Lock()
+        self._images = NearImages()
+        self._images_loaded = float("-inf")
+        self._opened: dict[tuple[int, str], Hashes] = {}  # sealed tokens already opened
 
     def kinds(self, connection: Connection, hashes: Sequence[str]) -> list[str]:
         """The kinds of the entries among these hashes, sorted and distinct."""
         index = self._current(connection)
         return sorted({index[h] for h in hashes if h in index})
 
+    def near_image(self, connection: Connection, cipher: FieldCipher, hashes: str) -> bool:
+        """Whether an image (its `hash_image` string) is a near copy of a watchlisted one."""
+        return self._current_images(connection, cipher).hit(image_variants(hashes))
+
     def invalidate(self) -> None:
         """Reload at the next use (after a change made through this process)."""
         with self._lock:
             self._loaded = float("-inf")
+            self._images_loaded = float("-inf")
+
+    def _current_images(self, connection: Connection, cipher: FieldCipher) -> NearImages:
+        now = self._clock()
+        with self._lock:
+            if now - self._images_loaded < self.ttl:
+                return self._images
+        opened: dict[tuple[int, str], Hashes] = {}
+        for entry_id, value_enc, hashes_enc in watch_images(connection):
+            token = hashes_enc or value_enc
+            found = self._opened.get((entry_id, token))
+            if found is None:
+                context = IMAGE_HASHES_CONTEXT if hashes_enc else WATCH_CONTEXT
+                found = image_variants(cipher.decrypt(token, context))
+            opened[(entry_id, token)] = found
+        images = NearImages(list(opened.values()))
+        with self._lock:
+            self._images, self._images_loaded, self._opened = images, now, opened
+        return images
 
     def _current(self, connection: Connection) -> dict[str, str]:
         now = self._clock()

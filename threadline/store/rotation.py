@@ -38,6 +38,7 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("face_persons", "id", "name_enc", "face_persons.name"),
     EncryptedColumn("face_persons", "id", "dob_enc", "face_persons.dob"),
     EncryptedColumn("watchlist", "id", "value_enc", "watchlist.value"),
+    EncryptedColumn("watchlist_images", "watch_id", "hashes_enc", "watchlist.image_hashes"),
     EncryptedColumn("tips", "id", "account_enc", "tips.account"),
 ]
 

@@ -10,11 +10,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from threadline.errors import InputError, NotFoundError
 from threadline.store.audit import AuditEvent, append_audit
 from threadline.store.crypto import FieldCipher, derive_key
+from threadline.store.screen_leads import REOPENED_BY_A_TIP
 from threadline.store.tables import ad_identifiers, ads, identifiers, memberships, networks
 from threadline.store.tables_screen import (
     lead_keys,
@@ -24,11 +36,13 @@ from threadline.store.tables_screen import (
     screen_usage,
     tips,
     watchlist,
+    watchlist_images,
 )
 
 KEY_PREFIX = "tlk_"
 WATCH_CONTEXT = "watchlist.value"
 ACCOUNT_CONTEXT = "tips.account"
+IMAGE_HASHES_CONTEXT = "watchlist.image_hashes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +374,24 @@ def watch_index(connection: Connection) -> dict[str, str]:
     return {str(hashed): str(kind) for hashed, kind in rows}
 
 
+def set_watch_image(connection: Connection, watch_id: int, hashes_enc: str) -> None:
+    """Keep the sealed perceptual hashes of a watchlisted image (replacing older ones)."""
+    connection.execute(delete(watchlist_images).where(watchlist_images.c.watch_id == watch_id))
+    connection.execute(insert(watchlist_images).values(watch_id=watch_id, hashes_enc=hashes_enc))
+
+
+def watch_images(connection: Connection) -> list[tuple[int, str, str | None]]:
+    """Active image entries: id, sealed whole-image hash, sealed nine hashes (None for an
+    entry added as a bare hex hash)."""
+    rows = connection.execute(
+        select(watchlist.c.id, watchlist.c.value_enc, watchlist_images.c.hashes_enc)
+        .outerjoin(watchlist_images, watchlist_images.c.watch_id == watchlist.c.id)
+        .where(watchlist.c.kind == "image", watchlist.c.removed_at.is_(None))
+        .order_by(watchlist.c.id)
+    )
+    return [(int(i), str(value), hashes) for i, value, hashes in rows]
+
+
 def watch_hits(connection: Connection, hashes: Sequence[str]) -> list[str]:
     """The kinds of the active entries whose keyed hash is among these, sorted and distinct."""
     if not hashes:
@@ -383,6 +415,7 @@ def file_tip(connection: Connection, tip: TipIn, actor: str) -> tuple[int, int]:
         .values(
             tips=current.tips + 1,
             updated_at=now,
+            status="new" if current.status in REOPENED_BY_A_TIP else current.status,
             juvenile=bool(current.juvenile) or tip.juvenile,
             score=max(float(current.score), tip.score),
         )

@@ -72,6 +72,16 @@ watchlist = Table(
     UniqueConstraint("kind", "keyed_hash"),
 )
 
+watchlist_images = Table(
+    "watchlist_images",
+    metadata,
+    # The nine perceptual hashes of a watchlisted image, sealed (FieldCipher,
+    # "watchlist.image_hashes"); see threadline/screen/_nearimages.py for why they are sealed
+    # rather than stored as keyed hashes.
+    Column("watch_id", Integer, ForeignKey("watchlist.id"), primary_key=True),
+    Column("hashes_enc", Text, nullable=False),
+)
+
 leads = Table(
     "leads",
     metadata,
@@ -82,6 +92,11 @@ leads = Table(
     Column("tips", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The investigator working the lead, and the last decision on it with its written reason.
+    Column("assigned_to", String(200)),
+    Column("decided_by", String(200)),
+    Column("decided_at", UTCDateTime),
+    Column("decision_reason", Text),
     Index("ix_leads_priority", "juvenile", "score"),
 )
 

@@ -1,7 +1,8 @@
 """A live server on a loopback port, a small analyzed corpus, one analyst, and Chromium.
 
 The app runs under uvicorn in a thread (demo mode: no MFA step in the browser) on a SQLite
-file with three ads (two share a phone), one face candidate and one bot conversation.
+file with three ads (two share a phone), one face candidate, one bot conversation and one
+screening platform (whose API key is in PLATFORM_KEYS).
 Playwright drives Debian's Chromium at /usr/bin/chromium; CI installs it, so a missing
 browser fails the run instead of skipping it.
 """
@@ -38,6 +39,7 @@ from threadline.store.faces import (
     save_image_faces,
     upsert_person,
 )
+from threadline.store.screen import create_platform
 from threadline.store.tables import ad_images, images
 from threadline.store.tables_faces import face_gallery
 from threadline.web import create_app
@@ -49,6 +51,7 @@ ANALYST = "ana.analyst"
 SUPERVISOR = "sam.supervisor"
 MODEL = "dlib-resnet-v1"
 NOW = datetime(2026, 10, 6, 12, 0, tzinfo=UTC)
+PLATFORM_KEYS: list[str] = []  # the live server's platform key, once it runs
 
 
 def _png(color: tuple[int, int, int]) -> bytes:
@@ -83,6 +86,12 @@ def _conversation(db: Database, settings: Settings) -> None:
         handle(connection, config, intake, True)
 
 
+def _platform(db: Database) -> str:
+    """A platform's API key: the tip queue test files its report over the API."""
+    with db.transaction() as connection:
+        return create_platform(connection, "listings", "admin")[1]
+
+
 def _analyst(db: Database) -> None:
     with db.transaction() as connection:
         for name, role in ((ANALYST, Role.ANALYST), (SUPERVISOR, Role.SUPERVISOR)):
@@ -112,6 +121,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store_and_analyze(db, root)
     _face_candidate(db, settings)
     _conversation(db, settings)
+    PLATFORM_KEYS.append(_platform(db))
     _analyst(db)
     port = _free_port()
     server = uvicorn.Server(

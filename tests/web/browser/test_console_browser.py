@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import ARTIFACTS
+from tests.web.browser.conftest import ARTIFACTS, PLATFORM_KEYS
 from threadline.intercept import SHIPPED_SCRIPTS
 
 pytestmark = pytest.mark.browser
@@ -143,3 +143,28 @@ def test_a_supervisor_activates_a_bot_script_version(supervisor_page: Any) -> No
     assert "example-en@2" in page.inner_text("#campaigns")
     assert "sam.supervisor" in page.inner_text("#activations")
     _shot(page, "scripts-activated")
+
+
+def test_tip_queue_and_a_lead(page: Any) -> None:
+    report = {
+        "ad": {"id": "L-1", "title": "New in town", "body": "Call 702-555-0142 tonight"},
+        "account": {"account_id": "u1", "email": "u1@example.com"},
+        "reason": "moderator flagged the ad",
+    }
+    headers = {"Authorization": f"Bearer {PLATFORM_KEYS[0]}"}
+    filed = page.request.post("/api/v1/reports", data=report, headers=headers)
+    assert filed.status == 202
+    page.goto("/")
+    page.click("nav >> text=Tips")
+    page.wait_for_selector("#leads")
+    assert page.locator("#leads tbody tr").count() == 1
+    _shot(page, "tips")
+    page.click("#lead-1 a")
+    page.wait_for_selector("#tip-1")
+    assert "listings" in page.inner_text("#tip-1 h3")
+    assert "phone +17025550142" in page.inner_text("#identifiers")
+    assert page.locator("#linked-ads li a[href^='/ads/']").count() == 2
+    page.click("#assign-form button")
+    page.wait_for_selector("#lead-assigned")
+    assert page.inner_text("#lead-assigned") == "ana.analyst"
+    _shot(page, "lead")

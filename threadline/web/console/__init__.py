@@ -1,4 +1,5 @@
-"""The analyst console: dashboard, search, ads, networks, statistics, faces, intercept, cases."""
+"""The analyst console: dashboard, search, ads, networks, statistics, faces, intercept, cases,
+the tip queue."""
 
 from threadline.web.console import ads as ads
 from threadline.web.console import cases as cases
@@ -8,6 +9,7 @@ from threadline.web.console import intercept as intercept
 from threadline.web.console import networks as networks
 from threadline.web.console import search as search
 from threadline.web.console import stats as stats
+from threadline.web.console import tips as tips
 
 ROUTERS = (
     dashboard.router,
@@ -18,6 +20,7 @@ ROUTERS = (
     faces.router,
     intercept.router,
     cases.router,
+    tips.router,
 )
 
 __all__ = ["ROUTERS"]
