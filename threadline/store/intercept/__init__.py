@@ -7,9 +7,11 @@ from threadline.store.intercept._campaigns import (
     Campaign,
     add_campaign,
     add_decoy_ad,
+    attribute,
     attributed_ad,
     campaign_by_name,
     campaign_by_number,
+    decoy_ad_times,
     list_campaigns,
 )
 from threadline.store.intercept._contacts import (
@@ -76,6 +78,7 @@ __all__ = [
     "add_campaign",
     "add_decoy_ad",
     "ads_with_phone",
+    "attribute",
     "attributed_ad",
     "campaign_by_name",
     "campaign_by_number",
@@ -91,6 +94,7 @@ __all__ = [
     "conversations_of",
     "create_contacts",
     "create_conversations",
+    "decoy_ad_times",
     "enqueue",
     "find_inbound",
     "find_inbound_many",

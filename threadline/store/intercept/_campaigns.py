@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, or_, select
@@ -36,6 +37,11 @@ _AD_BEFORE = (
     .where(_ads.campaign_id == bindparam("campaign_id"), _ads.posted_at <= bindparam("at"))
     .order_by(_ads.posted_at.desc(), _ads.id.desc())
     .limit(1)
+)
+_ADS_OF_CAMPAIGN = (
+    select(_ads.posted_at, _ads.id)
+    .where(_ads.campaign_id == bindparam("campaign_id"))
+    .order_by(_ads.posted_at, _ads.id)
 )
 _FIRST_AD = (
     select(_ads.id)
@@ -89,3 +95,23 @@ def attributed_ad(connection: Connection, campaign_id: int, at: datetime) -> int
     if found is None:
         found = connection.execute(_FIRST_AD, {"campaign_id": campaign_id}).scalar()
     return int(found) if found is not None else None
+
+
+def decoy_ad_times(connection: Connection, campaign_id: int) -> list[tuple[datetime, int]]:
+    """(posted at, id) of a campaign's decoy ads, oldest first: `attribute` picks from it."""
+    rows = connection.execute(_ADS_OF_CAMPAIGN, {"campaign_id": campaign_id})
+    return [(posted_at, int(ad_id)) for posted_at, ad_id in rows]
+
+
+def attribute(ad_times: Sequence[tuple[datetime, int]], at: datetime) -> int | None:
+    """`attributed_ad` over a list from `decoy_ad_times`, without a query per conversation."""
+    moment = _naive_utc(at)
+    before = [ad for ad in ad_times if _naive_utc(ad[0]) <= moment]
+    if before:
+        return before[-1][1]
+    return ad_times[0][1] if ad_times else None
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    # SQLite hands stored times back without their zone (they were stored in UTC).
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
