@@ -36,6 +36,7 @@ from threadline.store import (
     save_extractions,
 )
 from threadline.store import intercept as repo
+from threadline.store.tables import ads
 from threadline.store.tables_intercept import (
     intercept_contacts,
     intercept_messages,
@@ -163,7 +164,7 @@ def test_buyer_whose_number_is_in_stored_ads_is_flagged(database: Database) -> N
     with database.transaction() as connection:
         source = ensure_source(connection, "corpus")
         save_ads(connection, source, [an_ad("a1")])
-        row_id = int(connection.execute(select(func.min(repo.ads.c.id))).scalar_one())
+        row_id = int(connection.execute(select(func.min(ads.c.id))).scalar_one())
         finding = Finding("phone", BUYER, 5, 17, "702-555-0142", "phones@1")
         extraction = Extraction("a1", (finding,), Risk(0.0, "low"))
         save_extractions(connection, [AnalyzedAd(row_id, "h", extraction)], KEY)

@@ -57,6 +57,7 @@ class Batch:
         self.connection = connection
         self.keys = keys
         self.campaigns: dict[str, repo.Campaign | None] = {}
+        self.ad_times: dict[int, list[tuple[datetime, int]]] = {}
         self.contacts: dict[str, repo.ContactRow] = {}
         self.by_id: dict[int, repo.ContactRow] = {}
         self.live: dict[tuple[int, int], _Live] = {}
@@ -150,7 +151,7 @@ class Batch:
         return {
             "campaign_id": route.campaign.id,
             "contact_id": contact.id,
-            "ad_id": repo.attributed_ad(self.connection, route.campaign.id, intake.received_at),
+            "ad_id": repo.attribute(self._ad_times(route.campaign.id), intake.received_at),
             "provider": intake.provider,
             "started_at": intake.received_at,
             "last_message_at": intake.received_at,
@@ -160,6 +161,11 @@ class Batch:
             "state": State(seed).to_json(),
             "flags": flags,
         }
+
+    def _ad_times(self, campaign_id: int) -> list[tuple[datetime, int]]:
+        if campaign_id not in self.ad_times:  # once per batch, not twice per new buyer
+            self.ad_times[campaign_id] = repo.decoy_ad_times(self.connection, campaign_id)
+        return self.ad_times[campaign_id]
 
     def _turn(self, route: _Route, intake: Intake, inline: bool) -> Outcome:
         live = self.live[(route.campaign.id, self.contacts[route.phone_hash].id)]

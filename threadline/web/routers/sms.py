@@ -330,9 +330,9 @@ def scope_signed_url(scope: Scope, public_url: str | None) -> str:
 
 async def send_reply(send: Send, reply: WebReply) -> None:
     """A gateway's reply as ASGI messages."""
-    headers = [
-        (b"content-type", reply.content_type.encode("latin-1")),
+    headers = [  # in Starlette's order, so both paths answer alike to the byte
         (b"content-length", str(len(reply.body)).encode("ascii")),
+        (b"content-type", reply.content_type.encode("latin-1")),
     ]
     start: Message = {"type": "http.response.start", "status": reply.status, "headers": headers}
     await send(start)
