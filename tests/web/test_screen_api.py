@@ -32,6 +32,7 @@ from threadline.store.tables import ads, audit_log
 from threadline.store.tables_screen import screen_requests, tips
 from threadline.synth import generate_ads
 from threadline.web import create_app
+from threadline.web.routers import screen as screen_router
 
 AD = {"id": "p-1", "title": "Fresh girl", "body": "Fresh 17yo. Text 702-555-0142"}
 
@@ -69,6 +70,35 @@ def test_a_platform_key_screens_an_ad(api: tuple[TestClient, str], database: Dat
     assert codes[-2:] == [("rule:juvenile", []), ("rule:watchlist", [])]
     assert "+17025550142" not in response.text  # no personal data, not which entry matched
     assert _count(database, screen_requests) == 1
+
+
+def test_a_warm_key_is_served_by_the_fast_path_alike(
+    api: tuple[TestClient, str], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, key = api
+    routed: list[int] = []
+    route_screen = screen_router._screen
+
+    async def counted(*args: Any) -> Any:
+        routed.append(1)
+        return await route_screen(*args)
+
+    monkeypatch.setattr(screen_router, "_screen", counted)
+    cold = client.post("/api/v1/screen", json=AD, headers=_auth(key))  # builds state, caches key
+    warm = client.post("/api/v1/screen", json=AD, headers=_auth(key))
+    invalid = client.post("/api/v1/screen", json={"id": "x"}, headers=_auth(key))
+    assert (cold.status_code, warm.status_code, invalid.status_code, len(routed)) == (
+        200, 200, 422, 1,
+    )  # fmt: skip
+    assert cold.json() | {"request_id": ""} == warm.json() | {"request_id": ""}
+    assert cold.json()["request_id"] != warm.json()["request_id"]
+    assert _headers(cold) == _headers(warm)
+    assert invalid.json()["detail"][0]["msg"] == "Value error, an ad needs a title or a body"
+    assert _count(database, screen_requests) == 2
+
+
+def _headers(response: httpx.Response) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in response.headers.multi_items() if k != "set-cookie"]
 
 
 def test_batch_answers_in_order(api: tuple[TestClient, str]) -> None:

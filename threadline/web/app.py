@@ -57,6 +57,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # Added before the security middleware, so it runs inside it (headers, overload shedding).
     app.add_middleware(sms.WebhookFastPath)
+    app.add_middleware(screen.ScreenFastPath)
     install(app, settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:

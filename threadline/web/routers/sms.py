@@ -21,7 +21,7 @@ import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import URL
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from threadline.errors import ThreadlineError
 from threadline.intercept import (
@@ -44,6 +44,7 @@ from threadline.intercept import (
 from threadline.intercept._gateways import MAX_BODY_BYTES
 from threadline.settings import Settings
 from threadline.store import AuditEvent, Database, append_audit
+from threadline.web.asgi import send_body
 from threadline.web.auth import public
 
 log = logging.getLogger(__name__)
@@ -330,13 +331,7 @@ def scope_signed_url(scope: Scope, public_url: str | None) -> str:
 
 async def send_reply(send: Send, reply: WebReply) -> None:
     """A gateway's reply as ASGI messages."""
-    headers = [  # in Starlette's order, so both paths answer alike to the byte
-        (b"content-length", str(len(reply.body)).encode("ascii")),
-        (b"content-type", reply.content_type.encode("latin-1")),
-    ]
-    start: Message = {"type": "http.response.start", "status": reply.status, "headers": headers}
-    await send(start)
-    await send({"type": "http.response.body", "body": reply.body})
+    await send_body(send, reply.status, reply.content_type, reply.body)
 
 
 @router.post("/sms/twilio")
