@@ -34,6 +34,7 @@ from tests.web.accounts import Clock, add_user, app_with_clock, login
 from threadline.settings import Settings
 from threadline.store import Database
 from threadline.store.accounts import Role
+from threadline.store.ads import index_new_ads
 from threadline.store.tables import (
     ad_identifiers,
     ad_risk,
@@ -108,8 +109,8 @@ def build(db: Database, total: int, seed: int = 7) -> None:
 
 def _chunk(connection: Any, start: int, count: int, rng: random.Random, now: datetime) -> None:
     connection.execute(insert(ads), list(ad_rows(start, count, rng)))
+    index_new_ads(connection, start, start + count - 1)
     ids = range(start, start + count)
-    sorted({_phone_number(i) for i in ids})
     _identifiers(connection, sorted({_phone_number(i) for i in ids}))
     connection.execute(
         insert(ad_identifiers),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, text, update
 
 from threadline.model import Ad, ImageRef, ad_to_record
 from threadline.store._upsert import insert_ignoring_conflicts
@@ -148,7 +148,34 @@ def _insert_new(connection: Connection, source_id: int, new: list[Ad], now: date
         ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
     )
     ids = {ext_id: int(row_id) for ext_id, row_id in connection.execute(query)}
+    index_new_ads(connection, min(ids.values()), max(ids.values()))
     _insert_images(connection, [(ids[ad.id], ad) for ad in new])
+
+
+# SQLite gives each new row the largest id so far plus one, and the transaction holds the
+# write lock: the ads of one insert are exactly the rows between its smallest and largest id.
+_FTS_FILL = text(
+    "INSERT INTO ads_fts(rowid, title, body) "
+    "SELECT id, title, body FROM ads WHERE id BETWEEN :first AND :last"
+)
+_COUNTS_FILL = text(
+    "INSERT INTO ad_counts (facet, value, ads) SELECT facet, value, sum(n) FROM ("
+    "SELECT 'day' AS facet, coalesce(date(posted_at), '') AS value, 1 AS n FROM ads "
+    "WHERE id BETWEEN :first AND :last UNION ALL "
+    "SELECT 'city', coalesce(city, ''), 1 FROM ads WHERE id BETWEEN :first AND :last"
+    ") GROUP BY facet, value ORDER BY facet, value "
+    "ON CONFLICT (facet, value) DO UPDATE SET ads = ad_counts.ads + excluded.ads"
+)
+
+
+def index_new_ads(connection: Connection, first: int, last: int) -> None:
+    """Put ads just inserted (ids `first`..`last`) into SQLite's full-text index and the
+    day/city counts, one statement each (migration 0007 dropped the per-row triggers).
+    PostgreSQL needs nothing: its counts trigger runs per statement already."""
+    if connection.dialect.name == "sqlite":
+        bounds = {"first": first, "last": last}
+        connection.execute(_FTS_FILL, bounds)
+        connection.execute(_COUNTS_FILL, bounds)
 
 
 def _replace(connection: Connection, row_id: int, version: int, ad: Ad, now: datetime) -> None:
