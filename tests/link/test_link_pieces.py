@@ -16,7 +16,7 @@ from threadline.link._images import (
     parse_hash,
     split_hash,
 )
-from threadline.link._lsh import BandIndex, band_keys, within
+from threadline.link._lsh import BANDS, BandIndex, _Run, _unique_pairs, band_keys, within
 from threadline.link._mask import mask_tokens
 from threadline.link._minhash import shingle_hashes, signatures, similarity, token_ids
 from threadline.link._templates import describe
@@ -51,6 +51,30 @@ def test_band_index_finds_indexed_duplicate_and_not_unrelated() -> None:
     index.insert(band_keys(sigs), np.array([10, 11], np.int64))
     rows, ids = index.candidates(band_keys(_sig("w1 w2 w3 w4 w5 w6 w7 w8")))
     assert (rows.tolist(), ids.tolist()) == ([0], [10])
+
+
+def test_run_lookup_with_unsorted_query_keys_keeps_query_and_insertion_order() -> None:
+    run = _Run()
+    keys = np.array(
+        [range(100, 100 + BANDS), range(200, 200 + BANDS), [100, *range(301, 300 + BANDS)]],
+        np.uint64,
+    )  # docs 10, 11, 12; doc 12 shares key 100 with doc 10
+    run.extend(keys, np.array([10, 11, 12], np.int64))
+    query = np.array(
+        [[213, 100, *range(14, 0, -1)], [50, 301, *range(2000, 2000 - 14, -1)]], np.uint64
+    )
+    rows, members = run.lookup(query)
+    assert (rows.tolist(), members.tolist()) == ([0, 0, 0, 1], [11, 10, 12, 12])
+
+
+def test_unique_pairs_sorts_and_drops_repeats() -> None:
+    a = np.array([3, 0, 3, 1, 0, 3, 1], np.int64)
+    b = np.array([2, 5, 2, 0, 5, 1, 0], np.int64)
+    first, second = _unique_pairs(a, b)
+    assert (first.tolist(), second.tolist()) == ([0, 1, 3, 3], [5, 0, 1, 2])
+    assert a.tolist() == [3, 0, 3, 1, 0, 3, 1]  # the inputs are left as they were
+    empty = np.empty(0, np.int64)
+    assert [x.tolist() for x in _unique_pairs(empty, empty)] == [[], []]
 
 
 def test_within_pairs_each_row_with_its_bucket_head() -> None:

@@ -57,13 +57,25 @@ class _Run:
 
     def lookup(self, keys: NDArray[np.uint64]) -> Pairs:
         """(query row, member id) for up to BUCKET_CAP members of each matching bucket."""
-        flat = keys.ravel()
-        left = np.searchsorted(self.keys, flat, "left")
-        count = np.minimum(np.searchsorted(self.keys, flat, "right") - left, BUCKET_CAP)
+        left, right = self._bounds(keys.ravel())
+        count = np.minimum(right - left, BUCKET_CAP)
         starts = np.repeat(left - (np.cumsum(count) - count), count)
         members = self.ids[starts + np.arange(int(count.sum()))]
         rows = np.repeat(np.arange(len(keys), dtype=np.int64), BANDS)
         return np.repeat(rows, count), members
+
+    def _bounds(self, flat: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each key's [left, right) range in the run, in the order of `flat`.
+
+        The needles are searched in sorted order (numpy narrows each search from the last,
+        and neighbouring needles touch the same cache lines), then put back in place.
+        """
+        order = np.argsort(flat)
+        needles = flat[order]
+        left, right = np.empty(len(flat), np.intp), np.empty(len(flat), np.intp)
+        left[order] = np.searchsorted(self.keys, needles, "left")
+        right[order] = np.searchsorted(self.keys, needles, "right")
+        return left, right
 
 
 class BandIndex:
@@ -144,5 +156,10 @@ def _unique_pairs(a: NDArray[np.int64], b: NDArray[np.int64]) -> Pairs:
     if len(a) == 0:
         return a.astype(np.int64), b.astype(np.int64)
     width = int(b.max()) + 1
-    both = np.unique(a.astype(np.int64) * width + b)  # one int64 per pair: a fast 1-D unique
+    both = a.astype(np.int64) * width + b  # one int64 per pair: a fresh array, sorted in place
+    both.sort()
+    keep = np.empty(len(both), np.bool_)  # each value's first copy: a cheaper np.unique
+    keep[0] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    both = both[keep]
     return both // width, both % width

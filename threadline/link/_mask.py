@@ -22,7 +22,7 @@ _SERVICE = (
 )
 # Identifier-like things, each with a cheap test that skips its regex when it cannot match.
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_EMAIL_HINT = re.compile(r"@|[(\[{]\s*at\s*[)\]}]")
+_BRACKET_AT = re.compile(r"[(\[{]\s*at\s*[)\]}]")  # `(at)`: with "@", an email hint
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]+\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[\w-]+"
     r"(?:\s*(?:\.|[(\[{]\s*dot\s*[)\]}]|\bdot\b)\s*[a-z]{2,})+"
@@ -100,7 +100,7 @@ class _Masker:
     def identifiers(self, work: str) -> str:
         if "http" in work or "www." in work:
             work = _URL.sub(self.holder("url"), work)
-        if _EMAIL_HINT.search(work):
+        if "@" in work or _BRACKET_AT.search(work):
             work = _EMAIL.sub(self.holder("email"), work)
         if "@" in work:
             work = _AT_HANDLE.sub(self.holder("handle"), work)
