@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.extract.conftest import Run
-from threadline.extract.emails import extract_emails, fix_domain
+from threadline.extract.emails import _separators, extract_emails, fix_domain
 
 
 @pytest.mark.parametrize(
@@ -82,3 +86,34 @@ def test_emails_span_is_the_written_address(run: Run) -> None:
     text = "Bookings: ana.b (at) gmial dot com xo"
     [email] = run(extract_emails, text)
     assert (email.text, email.source) == ("ana.b (at) gmial dot com", "emails@1")
+
+
+# The separator search as one regex from every position: slower, and the reference for it.
+_REFERENCE_SEPARATOR = re.compile(r"[@(\[{<\s](?:(?<=@)|(?<=[(\[{<])\s{0,2}at|(?<=\s)at\s)")
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("ana@mail.com", [3]),
+        ("ana (at) mail", [4]),
+        ("ana [ at ] mail", [4]),
+        ("ana {  at} mail", [4]),
+        ("ana at mail", [3]),
+        ("that date at", []),
+        (" at at mail", [0]),
+        ("( at @ x", [0, 5]),
+        ("(at", [0]),
+        ("at ", []),
+    ],
+)
+def test_separators_are_where_an_address_may_be(text: str, starts: list[int]) -> None:
+    assert _separators(text) == starts
+
+
+_PIECES = st.sampled_from([*"at @([{<>)x.\t\n", " at ", "( at", "(at", "at@"])
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_separators_equal_the_reference_search(text: str) -> None:
+    assert _separators(text) == [m.start() for m in _REFERENCE_SEPARATOR.finditer(text)]

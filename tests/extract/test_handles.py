@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.extract.conftest import Run
-from threadline.extract.handles import extract_handles
+from threadline.extract.handles import _LINK_HOSTS, _LINK_TLD, extract_handles
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,8 @@ def test_handles_attrs_split_service_and_handle(run: Run) -> None:
         "ilassany.angel",
         "TG: @Ilassany.Angel",
     )
+
+
+def test_every_link_host_passes_the_quick_check_for_a_link() -> None:
+    """A host the check does not know would never be searched for."""
+    assert [host for host in _LINK_HOSTS if not _LINK_TLD.search(host + "/")] == []

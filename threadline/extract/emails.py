@@ -71,9 +71,14 @@ _EMAIL = re.compile(
 )
 _SPELLED_SEP = re.compile(r"(?i)\s*(?:[(\[{<]\s*(?:dot|\.)\s*[)\]}>]|\sdot\s|\.)\s*")
 _KNOWN_TLD = re.compile(rf"(?i)(?:{_TLDS})")
-# Where an address may be: an `@` or a spelled `at`. The full pattern then runs only from the
-# start of the word before it, instead of from every position of the text.
-_SEPARATOR = re.compile(r"[@(\[{<\s](?:(?<=@)|(?<=[(\[{<])\s{0,2}at|(?<=\s)at\s)")
+# Where an address may be: an `@` or a spelled `at` (`(at`, `[ at`, ` at `). The full pattern
+# then runs only from the start of the word before it, instead of from every position of the
+# text. The spelled form is found from its literal `at`, which `re` skips to quickly, and
+# checked behind: a bracket and up to two spaces, or one space before and one after.
+_SPELLED_AT = re.compile(
+    r"at(?:(?<=[(\[{<]at)|(?<=[(\[{<]\sat)|(?<=[(\[{<]\s\sat)|(?<=\sat)(?=\s))"
+)
+_OPENING = frozenset("([{<")
 _LOCAL_START = re.compile(r"(?<![\w.%+-])[a-z0-9][\w.%+-]{0,63}\s{0,3}\Z")
 _WINDOW = 72
 
@@ -96,16 +101,40 @@ def extract_emails(text: NormalizedText, region: str = "US") -> list[Finding]:
 def _candidates(lower: str) -> list[re.Match[str]]:
     """Full matches of the address pattern, tried from the word before each separator."""
     matches: list[re.Match[str]] = []
-    for separator in _SEPARATOR.finditer(lower):
-        if matches and separator.start() < matches[-1].end():
+    for separator in _separators(lower):
+        if matches and separator < matches[-1].end():
             continue
-        local = _LOCAL_START.search(lower, max(0, separator.start() - _WINDOW), separator.start())
+        local = _LOCAL_START.search(lower, max(0, separator - _WINDOW), separator)
         if local is None:
             continue
         match = _EMAIL.match(lower, local.start())
         if match is not None:
             matches.append(match)
     return matches
+
+
+def _separators(lower: str) -> list[int]:
+    """Where each `@` or spelled `at` begins, left to right, none overlapping the one before."""
+    spans: list[tuple[int, int]] = []
+    at = lower.find("@")
+    while at >= 0:
+        spans.append((at, at + 1))
+        at = lower.find("@", at + 1)
+    for match in _SPELLED_AT.finditer(lower):
+        start = match.start() - 1
+        while start > match.start() - 3 and start > 0 and lower[start].isspace():
+            start -= 1
+        if lower[start] in _OPENING:  # `( at`: the bracket begins it
+            spans.append((start, match.end()))
+        else:  # ` at `: the space before, through the space after
+            spans.append((match.start() - 1, match.end() + 1))
+    starts: list[int] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start >= cursor:
+            starts.append(start)
+            cursor = end
+    return starts
 
 
 def _address(match: re.Match[str]) -> str | None:

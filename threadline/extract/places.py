@@ -108,6 +108,7 @@ def gazetteer() -> Gazetteer:
 
 _CAPITALIZED = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]{2}\b))*")
 _WORDS = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"\S+")
 _STATE_AFTER = re.compile(r",?\s{1,3}([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
@@ -131,7 +132,7 @@ def _may_name_a_city(run: str, words: Gazetteer) -> bool:
 def _cities_in_run(text: NormalizedText, run: re.Match[str], words: Gazetteer) -> list[Finding]:
     """Cities inside one run of capitalized words, longest names first, left to right."""
     tokens = [
-        (m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())
+        (m.start() + run.start(), m.end() + run.start()) for m in _TOKEN.finditer(run.group())
     ]
     findings: list[Finding] = []
     i = 0
