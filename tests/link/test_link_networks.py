@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from threadline.errors import InputError
-from threadline.link import LinkState, Signatures, link_ads, place_ad
+from threadline.link import LinkState, Signatures, TextStore, link_ads, place_ad
 from threadline.link._result import stable_id
 from threadline.model import AdEvidence
 
@@ -247,3 +247,29 @@ def test_signatures_computed_ahead_per_partition_give_the_same_result() -> None:
     ahead = Signatures.joined(Signatures.of(part) for part in parts)
     assert (ahead.rows["a1"], ahead.rows["z9"], len(ahead.values)) == (0, -1, len(ads) - 1)
     assert link_ads(ads, signatures=ahead) == link_ads(ads)
+
+
+def test_evidence_without_its_texts_gives_the_same_result() -> None:
+    ads = _fixture()
+    ads.append(_ad("a1", "call me", ("phone", "+17025550101")))  # a repeated id: the first wins
+    store = TextStore()
+    stripped = [store.keep(item) for item in ads]
+    ahead = Signatures.of(ads)
+    assert ({item.text for item in stripped}, len(store)) == ({""}, len(ads) - 1)
+    result = link_ads(stripped, signatures=ahead, texts=store)
+    assert result == link_ads(ads)
+    assert len(result.templates) == 1
+
+
+def test_evidence_without_its_texts_needs_signatures() -> None:
+    store = TextStore()
+    with pytest.raises(ValueError, match="signatures computed ahead"):
+        link_ads([store.keep(_fixture()[0])], texts=store)
+
+
+@pytest.mark.parametrize("text", ["", "plain", "✈️ new in town 🌹 555", "lone \ud83d surrogate"])
+def test_text_store_gives_back_the_text_it_kept(text: str) -> None:
+    store = TextStore()
+    store.keep(_ad("a1", text))
+    store.keep(_ad("a1", "a later copy"))
+    assert store.text("a1") == text

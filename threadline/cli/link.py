@@ -25,13 +25,15 @@ from threadline.cli.extract import record_partitions
 from threadline.link import (
     LinkResult,
     LinkState,
+    Signatures,
+    TextStore,
     city_flows,
     hash_image,
     link_ads,
     network_movements,
 )
 from threadline.model import AdEvidence, ad_from_record
-from threadline.pipeline import Executor, make_executor, signatures_on
+from threadline.pipeline import Executor, make_executor
 
 Extractor = Callable[[dict[str, Any], str], dict[str, Any]]
 
@@ -107,19 +109,31 @@ def read_evidence(ctx: click.Context, input_path: str) -> Iterator[AdEvidence]:
             yield evidence_from_record(record, extract, region)
 
 
-def evidence_partition(records: list[dict[str, Any]], region: str) -> list[AdEvidence]:
-    """Evidence of one partition of records, extracting and hashing images (runs on workers)."""
+def evidence_partition(
+    records: list[dict[str, Any]], region: str
+) -> tuple[list[AdEvidence], Signatures]:
+    """Evidence of one partition of records, extracting and hashing images, and the template
+    signatures of its texts (runs on workers)."""
     extract = _extractor()
-    return [evidence_from_record(record, extract, region) for record in records]
+    evidence = [evidence_from_record(record, extract, region) for record in records]
+    return evidence, Signatures.of(evidence)
 
 
-def _mapped_evidence(ctx: click.Context, input_path: str, runner: Executor) -> Iterator[AdEvidence]:
-    """Evidence for every record of the input, partitions run by `runner`, in input order."""
+def _linking_input(
+    ctx: click.Context, input_path: str, runner: Executor
+) -> tuple[list[AdEvidence], Signatures, TextStore]:
+    """Evidence for every record of the input in input order, without its texts (kept in the
+    store), and the template signatures; partitions run by `runner`."""
     work = partial(evidence_partition, region=get_settings(ctx).default_region)
+    store = TextStore()
+    evidence: list[AdEvidence] = []
+    parts: list[Signatures] = []
     with open_input(input_path) as stream:
-        parts = record_partitions(read_json_lines(stream, input_path))
-        for part in runner.map(work, parts):
-            yield from part
+        partitions = record_partitions(read_json_lines(stream, input_path))
+        for part, signatures in runner.map(work, partitions):
+            evidence.extend(store.keep(item) for item in part)
+            parts.append(signatures)
+    return evidence, Signatures.joined(parts), store
 
 
 def _movement(state: LinkState) -> dict[str, Any]:
@@ -211,9 +225,8 @@ def link(
     with Progress(disable=not show_progress(), transient=True) as progress:
         progress.add_task("linking", total=None)
         with closing(make_executor(executor, scheduler)) as runner:
-            evidence = list(_mapped_evidence(ctx, input_path, runner))
-            signatures = signatures_on(runner, evidence)
-        result = link_ads(evidence, state, signatures=signatures)
+            evidence, signatures, texts = _linking_input(ctx, input_path, runner)
+        result = link_ads(evidence, state, signatures=signatures, texts=texts)
     by_id = {m.ad_id: m for m in result.memberships}
     with open_output(output_path) as out:
         for item in evidence:

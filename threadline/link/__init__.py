@@ -33,6 +33,7 @@ from threadline.link._stats import (
     weekly_volume,
 )
 from threadline.link._templates import Template, TemplateSlot
+from threadline.link._texts import RestoredTexts, TextStore
 from threadline.model import AdEvidence, Membership
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Stop",
     "Template",
     "TemplateSlot",
+    "TextStore",
     "circuits",
     "city_flows",
     "concentration",
@@ -74,24 +76,30 @@ def link_ads(
     state: LinkState | None = None,
     max_templates: int = MAX_TEMPLATES,
     signatures: Signatures | None = None,
+    texts: TextStore | None = None,
 ) -> LinkResult:
     """Link a batch of ads (into `state` when given, so it joins earlier batches).
 
     `signatures` are the batch's template signatures when computed ahead, on a cluster's
     workers (`Signatures.of` per partition, then `Signatures.joined`); they must cover every
-    ad of the batch. The result is the same either way.
+    ad of the batch. The result is the same either way. With `texts`, the evidence comes
+    without its texts (`TextStore.keep`), which the store holds compactly; signatures must
+    then be given.
 
     The result covers every ad the state holds; templates are described from the ads of
     this batch, the largest `max_templates` clusters first. Network and template ids derive
     from their smallest member ad id, so they are the same on every run.
     """
+    if texts is not None and signatures is None:
+        raise ValueError("evidence without its texts needs the signatures computed ahead")
     state = state if state is not None else LinkState()
     batch = list(evidence)
     state.add(batch, signatures)
-    texts: dict[int, AdEvidence] = {}
+    by_number: dict[int, AdEvidence] = {}
     for item in batch:
-        texts.setdefault(state.ads.index[item.ad_id], item)
-    return build_result(state, texts, max_templates)
+        by_number.setdefault(state.ads.index[item.ad_id], item)
+    described = by_number if texts is None else RestoredTexts(by_number, texts)
+    return build_result(state, described, max_templates)
 
 
 def place_ad(evidence: AdEvidence, state: LinkState) -> Membership:

@@ -9,7 +9,6 @@ from threadline.pipeline.analyze import (
     hash_images,
     hash_partition,
     link_stored,
-    signatures_on,
 )
 from threadline.pipeline.executors import EXECUTORS, Executor, LocalExecutor, make_executor
 
@@ -26,5 +25,4 @@ __all__ = [
     "hash_partition",
     "link_stored",
     "make_executor",
-    "signatures_on",
 ]

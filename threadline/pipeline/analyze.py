@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from threadline.link import (
     LinkState,
     NetworkSummary,
     Signatures,
+    TextStore,
     hash_image,
     link_ads,
 )
@@ -196,21 +198,26 @@ def link_stored(
 ) -> LinkResult:
     """Link the stored ads the state has not seen into the state's networks.
 
-    On a cluster the workers compute the template signatures (the per-ad share of linking)
-    partition by partition; the joins and networks are computed here, by the same code.
+    As the ads are read, the executor (on a cluster, its workers) computes their template
+    signatures partition by partition, the per-ad share of linking; the evidence is then
+    kept without its text, which a `TextStore` holds compactly. The joins and networks are
+    computed here, by the same code for every executor.
     """
+    run = executor or LocalExecutor()
+    store = TextStore()
+    kept: list[AdEvidence] = []
+
+    def partitions(evidence: Iterable[AdEvidence]) -> Iterator[list[AdEvidence]]:
+        for part in _batched(evidence, BATCH):
+            kept.extend(store.keep(item) for item in part)
+            yield part
+
     with database.transaction() as connection:
-        fresh = [e for e in iter_ad_evidence(connection) if e.ad_id not in state.ads.index]
+        fresh = (e for e in iter_ad_evidence(connection) if e.ad_id not in state.ads.index)
+        signatures = Signatures.joined(run.map(Signatures.of, partitions(fresh)))
     if progress:
-        progress("link", len(fresh))
-    return link_ads(fresh, state, signatures=signatures_on(executor, fresh))
-
-
-def signatures_on(executor: Executor | None, evidence: list[AdEvidence]) -> Signatures | None:
-    """Template signatures computed by a cluster's workers; None in process (computed inline)."""
-    if executor is None or executor.name == "local":
-        return None
-    return Signatures.joined(executor.map(Signatures.of, _chunks(evidence, BATCH)))
+        progress("link", len(kept))
+    return link_ads(kept, state, signatures=signatures, texts=store)
 
 
 def _faces(
@@ -266,6 +273,12 @@ def _stored_partitions(database: Database, row_ids: list[int]) -> Iterator[list[
         with database.transaction() as connection:
             stored = get_ads(connection, chunk)
         yield stored
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
