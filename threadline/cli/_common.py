@@ -43,6 +43,12 @@ def open_output(path: str) -> Iterator[IO[bytes]]:
         sys.stdout.buffer.flush()
         return
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device or pipe (`-o /dev/null`, a FIFO): written in place, since renaming a
+        # finished file over it would replace the device itself.
+        with open(target, "wb") as stream:
+            yield stream
+        return
     partial = target.with_name(target.name + ".partial")
     with open(partial, "wb") as stream:
         yield stream

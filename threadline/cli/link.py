@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from functools import partial
@@ -92,12 +93,17 @@ def evidence_from_record(
         identifiers=_identifiers(extracted),
         image_hashes=_image_hashes(record),
         names=tuple(str(n) for n in extracted.get("names") or ()),
-        city=ad.city,
-        region=ad.region,
+        city=_shared(ad.city),
+        region=_shared(ad.region),
         posted_at=ad.posted_at,
         risk_score=float(risk.get("score") or 0.0),
         juvenile=bool(juvenile.get("flag")),
     )
+
+
+def _shared(place: str | None) -> str | None:
+    """One string object per distinct city or region: a million ads name a few hundred."""
+    return sys.intern(place) if place else place
 
 
 def read_evidence(ctx: click.Context, input_path: str) -> Iterator[AdEvidence]:
@@ -227,10 +233,9 @@ def link(
         with closing(make_executor(executor, scheduler)) as runner:
             evidence, signatures, texts = _linking_input(ctx, input_path, runner)
         result = link_ads(evidence, state, signatures=signatures, texts=texts)
-    by_id = {m.ad_id: m for m in result.memberships}
     with open_output(output_path) as out:
         for item in evidence:
-            member = by_id[item.ad_id]
+            member = result.memberships[state.ads.index[item.ad_id]]  # in the state's order
             via = [v.label() for v in member.via]
             write_json_line(out, {"id": item.ad_id, "network": member.network_id, "via": via})
         if summary_path == "-":

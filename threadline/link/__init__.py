@@ -93,13 +93,15 @@ def link_ads(
     if texts is not None and signatures is None:
         raise ValueError("evidence without its texts needs the signatures computed ahead")
     state = state if state is not None else LinkState()
+    if texts is not None:
+        state.add(evidence, signatures)
+        return build_result(state, RestoredTexts(state, texts), max_templates)
     batch = list(evidence)
     state.add(batch, signatures)
     by_number: dict[int, AdEvidence] = {}
     for item in batch:
         by_number.setdefault(state.ads.index[item.ad_id], item)
-    described = by_number if texts is None else RestoredTexts(by_number, texts)
-    return build_result(state, described, max_templates)
+    return build_result(state, by_number, max_templates)
 
 
 def place_ad(evidence: AdEvidence, state: LinkState) -> Membership:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
+from threadline.link._state import LinkState
 from threadline.model import AdEvidence
 
 __all__ = ["TextStore"]
@@ -33,27 +34,35 @@ class TextStore:
         self._texts.setdefault(evidence.ad_id, evidence.text.encode("utf-8", "surrogatepass"))
         return replace(evidence, text="")
 
+    def __contains__(self, ad_id: object) -> bool:
+        return ad_id in self._texts
+
     def text(self, ad_id: str) -> str:
         """The text kept for an ad."""
         return self._texts[ad_id].decode("utf-8", "surrogatepass")
 
 
 class RestoredTexts(Mapping[int, AdEvidence]):
-    """Evidence by ad number with each text put back from the store when it is read."""
+    """What describing templates reads of the ads whose texts the store holds, by ad number:
+    the text put back, with the names and city the state keeps (no copy per ad is made)."""
 
-    def __init__(self, evidence: Mapping[int, AdEvidence], store: TextStore) -> None:
-        self._evidence = evidence
+    def __init__(self, state: LinkState, store: TextStore) -> None:
+        self._state = state
         self._store = store
 
     def __getitem__(self, number: int) -> AdEvidence:
-        stripped = self._evidence[number]
-        return replace(stripped, text=self._store.text(stripped.ad_id))
+        ads = self._state.ads
+        ad_id = ads.ids[number]
+        text = self._store.text(ad_id)
+        return AdEvidence(ad_id, text, names=ads.names[number], city=ads.cities[number])
 
     def __contains__(self, number: object) -> bool:
-        return number in self._evidence
+        ids = self._state.ads.ids
+        return isinstance(number, int) and 0 <= number < len(ids) and ids[number] in self._store
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._evidence)
+        ids = self._state.ads.ids
+        return (number for number in range(len(ids)) if ids[number] in self._store)
 
     def __len__(self) -> int:
-        return len(self._evidence)
+        return sum(1 for _ in self)

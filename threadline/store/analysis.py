@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -295,8 +296,8 @@ def _evidence(row: Any, found: Sequence[tuple[str, str]], hashes: Sequence[str])
         text=f"{row.title}\n{row.body}" if row.title and row.body else row.title or row.body,
         identifiers=tuple(found),
         image_hashes=tuple(hashes),
-        city=row.city,
-        region=row.region,
+        city=sys.intern(row.city) if row.city else row.city,  # a few hundred, in a million ads
+        region=sys.intern(row.region) if row.region else row.region,
         posted_at=posted,
         risk_score=float(row.score or 0.0),
         juvenile=bool(row.juvenile),
