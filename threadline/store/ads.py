@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy import Connection, Row, func, insert, select, text, update
 
 from threadline.model import Ad, ImageRef, ad_to_record
+from threadline.store._bulk import insert_rows
 from threadline.store._upsert import insert_ignoring_conflicts
 from threadline.store.tables import ad_images, ad_versions, ads, images, sources
 
@@ -143,7 +144,7 @@ def _insert_new(connection: Connection, source_id: int, new: list[Ad], now: date
     rows = [_ad_values(ad, now) | {"source_id": source_id, "version": 1} for ad in new]
     for row in rows:
         row["first_seen"] = now
-    connection.execute(insert(ads), rows)
+    insert_rows(connection, ads, rows)
     query = select(ads.c.ext_id, ads.c.id).where(
         ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
     )
@@ -219,8 +220,7 @@ def _insert_images(connection: Connection, owners: list[tuple[int, Ad]]) -> None
         for row_id, ad in owners
         for i, im in enumerate(ad.images)
     ]
-    if rows:
-        connection.execute(insert(ad_images), rows)
+    insert_rows(connection, ad_images, rows)
 
 
 def _images_for(connection: Connection, row_ids: list[int]) -> dict[int, tuple[ImageRef, ...]]:
