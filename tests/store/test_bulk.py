@@ -31,16 +31,21 @@ def _row(source_id: int, ext_id: str) -> dict[str, Any]:
     }
 
 
-def test_insert_rows_stores_the_same_values_as_core_insert(database: Database) -> None:
+def test_insert_rows_stores_the_same_values_as_core_insert_shared_or_not(
+    database: Database,
+) -> None:
     columns = "site, title, body, posted_at, city, extra, first_seen, last_seen"
     with database.transaction() as connection:
         source = ensure_source(connection, "corpus")
         connection.execute(insert(ads), [_row(source, "core")])
         insert_rows(connection, ads, [_row(source, "bulk")])
+        shared = {"source_id": source, "version": 1, "first_seen": SEEN, "last_seen": SEEN}
+        own = {k: v for k, v in _row(source, "shared").items() if k not in shared}
+        insert_rows(connection, ads, [own], shared)
         raw = connection.execute(text(f"SELECT {columns} FROM ads ORDER BY id")).all()
         extras = connection.execute(select(ads.c.extra).order_by(ads.c.id)).scalars().all()
-    assert raw[0] == raw[1]
-    assert extras == [_row(source, "x")["extra"]] * 2
+    assert raw[0] == raw[1] == raw[2]
+    assert extras == [_row(source, "x")["extra"]] * 3
     if database.dialect == "sqlite":
         assert tuple(raw[1]) == (
             None,

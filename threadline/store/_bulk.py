@@ -2,38 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
+_Convert = Callable[[Any], Any]
 
-def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows that all have the same keys in one statement.
+
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    shared: Mapping[str, Any] | None = None,
+) -> None:
+    """Insert rows that all have the same keys, plus the `shared` values, in one statement.
 
     On SQLite they go to the driver's executemany as tuples: SQLAlchemy's per-row parameter
     handling cost more CPU than SQLite's own insert. Each value still passes through its
-    column type's bind processor, so it is stored exactly as `insert(table)` would store it.
-    PostgreSQL keeps SQLAlchemy's batched multi-VALUES insert, faster there than executemany.
+    column type's bind processor (a shared one once), so it is stored exactly as
+    `insert(table)` would store it. PostgreSQL keeps SQLAlchemy's batched multi-VALUES
+    insert, faster there than executemany.
     """
     if not rows:
         return
+    shared = shared or {}
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
+        connection.execute(insert(table), [{**row, **shared} for row in rows])
         return
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=[*rows[0], *shared])
+    template, plain, converted = _plan(connection, table, compiled.positiontup or [], shared)
+    parameters = []
+    for row in rows:
+        values = template.copy()
+        for i, key in plain:
+            values[i] = row[key]
+        for i, key, convert in converted:
+            values[i] = convert(row[key])
+        parameters.append(tuple(values))
+    connection.exec_driver_sql(compiled.string, parameters)
+
+
+def _plan(
+    connection: Connection, table: Table, keys: Sequence[str], shared: Mapping[str, Any]
+) -> tuple[list[Any], list[tuple[int, str]], list[tuple[int, str, _Convert]]]:
+    """The parameter tuple with the shared values in place, and where each row's go."""
     dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
-    keys = list(compiled.positiontup or ())
-    converters = [
-        (i, convert)
-        for i, key in enumerate(keys)
-        if (convert := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-    connection.exec_driver_sql(compiled.string, [_values(row, keys, converters) for row in rows])
-
-
-def _values(row: dict[str, Any], keys: list[str], converters: list[Any]) -> tuple[Any, ...]:
-    values = [row[key] for key in keys]
-    for i, convert in converters:
-        values[i] = convert(values[i])
-    return tuple(values)
+    template: list[Any] = [None] * len(keys)
+    plain: list[tuple[int, str]] = []
+    converted: list[tuple[int, str, _Convert]] = []
+    for i, key in enumerate(keys):
+        convert = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        if key in shared:
+            template[i] = convert(shared[key]) if convert else shared[key]
+        elif convert:
+            converted.append((i, key, convert))
+        else:
+            plain.append((i, key))
+    return template, plain, converted
