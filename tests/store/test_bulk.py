@@ -66,3 +66,11 @@ def test_insert_rows_keeps_row_order_and_ignores_an_empty_list(database: Databas
         insert_rows(connection, ads, [_row(source, f"ad-{i}") for i in (3, 1, 2)])
         stored = connection.execute(select(ads.c.id, ads.c.ext_id).order_by(ads.c.id)).all()
     assert [tuple(row) for row in stored] == [(1, "ad-3"), (2, "ad-1"), (3, "ad-2")]
+
+
+def test_insert_rows_stores_every_row_of_a_list_longer_than_one_slice(database: Database) -> None:
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        insert_rows(connection, ads, [_row(source, f"ad-{i:04d}") for i in range(1201)])
+        stored = connection.execute(select(ads.c.id, ads.c.ext_id).order_by(ads.c.id)).all()
+    assert [tuple(row) for row in stored] == [(i + 1, f"ad-{i:04d}") for i in range(1201)]

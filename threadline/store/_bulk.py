@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 
 _Convert = Callable[[Any], Any]
+_SLICE = 500  # rows per executemany on SQLite
 
 
 def insert_rows(
@@ -32,15 +33,17 @@ def insert_rows(
         return
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=[*rows[0], *shared])
     template, plain, converted = _plan(connection, table, compiled.positiontup or [], shared)
-    parameters = []
-    for row in rows:
-        values = template.copy()
-        for i, key in plain:
-            values[i] = row[key]
-        for i, key, convert in converted:
-            values[i] = convert(row[key])
-        parameters.append(tuple(values))
-    connection.exec_driver_sql(compiled.string, parameters)
+    # In slices, so that only one slice of converted values (JSON text above all) is held.
+    for start in range(0, len(rows), _SLICE):
+        parameters = []
+        for row in rows[start : start + _SLICE]:
+            values = template.copy()
+            for i, key in plain:
+                values[i] = row[key]
+            for i, key, convert in converted:
+                values[i] = convert(row[key])
+            parameters.append(tuple(values))
+        connection.exec_driver_sql(compiled.string, parameters)
 
 
 def _plan(
