@@ -13,6 +13,7 @@ Revises: 0007_sqlite_batch_index
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_sqlite_fts_hashsize"
@@ -34,4 +35,5 @@ def downgrade() -> None:
 
 def _set_hashsize(size: int) -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"INSERT INTO ads_fts(ads_fts, rank) VALUES ('hashsize', {size})")
+        statement = "INSERT INTO ads_fts(ads_fts, rank) VALUES ('hashsize', :size)"
+        op.execute(sa.text(statement).bindparams(size=size))
