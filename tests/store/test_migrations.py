@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -29,3 +30,11 @@ def test_migrate_twice_is_harmless(database: Database) -> None:
     database.migrate()
     tables = set(inspect(database.engine).get_table_names())
     assert {"ads", "audit_log", "networks", "memberships", "identifiers"} <= tables
+
+
+def test_sqlite_full_text_index_flushes_at_8_mib(database: Database) -> None:
+    if database.dialect != "sqlite":
+        pytest.skip("the full-text table is SQLite's")
+    with database.engine.connect() as connection:
+        query = "SELECT v FROM ads_fts_config WHERE k = 'hashsize'"
+        assert connection.exec_driver_sql(query).scalar_one() == 8 * 1024 * 1024

@@ -85,6 +85,7 @@ def _ingest_readers(
                 report.counts += save_ads(connection, source_id, batch)
             if on_batch:
                 on_batch(len(batch))
+            del batch  # before the next batch is read: one batch in memory at a time, not two
         if report.stopped_early:
             break
 

@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy import Connection, Row, func, insert, select, text, update
 
 from threadline.model import Ad, ImageRef, ad_to_record
+from threadline.store._bulk import insert_rows
 from threadline.store._upsert import insert_ignoring_conflicts
 from threadline.store.tables import ad_images, ad_versions, ads, images, sources
 
@@ -140,10 +141,8 @@ def _existing(
 def _insert_new(connection: Connection, source_id: int, new: list[Ad], now: datetime) -> None:
     if not new:
         return
-    rows = [_ad_values(ad, now) | {"source_id": source_id, "version": 1} for ad in new]
-    for row in rows:
-        row["first_seen"] = now
-    connection.execute(insert(ads), rows)
+    shared = {"source_id": source_id, "version": 1, "first_seen": now, "last_seen": now}
+    insert_rows(connection, ads, [_ad_values(ad) for ad in new], shared)
     query = select(ads.c.ext_id, ads.c.id).where(
         ads.c.source_id == source_id, ads.c.ext_id.in_([ad.id for ad in new])
     )
@@ -190,13 +189,13 @@ def _replace(connection: Connection, row_id: int, version: int, ad: Ad, now: dat
             superseded_at=now,
         )
     )
-    values = _ad_values(ad, now) | {"version": version + 1, "removed_at": None}
+    values = _ad_values(ad) | {"version": version + 1, "last_seen": now, "removed_at": None}
     connection.execute(update(ads).where(ads.c.id == row_id).values(**values))
     connection.execute(ad_images.delete().where(ad_images.c.ad_id == row_id))
     _insert_images(connection, [(row_id, ad)])
 
 
-def _ad_values(ad: Ad, now: datetime) -> dict[str, Any]:
+def _ad_values(ad: Ad) -> dict[str, Any]:
     return {
         "ext_id": ad.id,
         "site": ad.site,
@@ -209,7 +208,6 @@ def _ad_values(ad: Ad, now: datetime) -> dict[str, Any]:
         "country": ad.country,
         "extra": ad.extra,
         "content_hash": content_hash(ad),
-        "last_seen": now,
     }
 
 
@@ -219,8 +217,7 @@ def _insert_images(connection: Connection, owners: list[tuple[int, Ad]]) -> None
         for row_id, ad in owners
         for i, im in enumerate(ad.images)
     ]
-    if rows:
-        connection.execute(insert(ad_images), rows)
+    insert_rows(connection, ad_images, rows)
 
 
 def _images_for(connection: Connection, row_ids: list[int]) -> dict[int, tuple[ImageRef, ...]]:

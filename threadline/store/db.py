@@ -20,6 +20,8 @@ from threadline.store.tables import ads, audit_head
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 GENESIS_HASH = "0" * 64
+PAGE_SIZE = 8192  # bytes, for SQLite files this creates
+CACHE_KIB = 16 * 1024  # SQLite page cache per connection
 
 
 class Database:
@@ -100,10 +102,18 @@ def _make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # WAL lets readers go on while one writer commits; FULL sync makes a commit durable.
+    # 8 KiB pages hold three stored ads where 4 KiB ones held one (a row is about 2 KiB),
+    # so an ingest writes and checkpoints a quarter less; this takes effect only when the
+    # file is created, so it comes before the journal mode, whose switch writes the header.
+    # A 16 MiB page cache (per connection, filled only as pages are read) holds a whole
+    # 2,000-ad batch: with the default 2 MiB the insert spilled pages to the WAL that the
+    # full-text and counts fills then read back.
     cursor = dbapi_connection.cursor()
     for pragma in (
+        f"page_size={PAGE_SIZE}",
         "journal_mode=WAL",
         "synchronous=FULL",
+        f"cache_size=-{CACHE_KIB}",
         "foreign_keys=ON",
         "busy_timeout=30000",
     ):
