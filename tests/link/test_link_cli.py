@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from threadline.cli import cli
+from threadline.errors import InputError
 from threadline.link._result import stable_id
+from threadline.synth import generate_ads
 
 TEXT = "Hi gentlemen I am {name} visiting {city} this week, sweet fun and discreet, call {phone}"
 
@@ -109,3 +111,29 @@ def test_help_documents_the_summary_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["link", "--help"])
     assert "--summary [PATH]" in result.output
     assert "final" in result.output
+
+
+def test_link_names_the_first_bad_line_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "ads.jsonl"
+    good = _jsonl(_records(tmp_path)[:2])
+    source.write_text(good + "\n" + '{"id": "x1", "body": \n' + good)
+    env = {"THREADLINE_DATA_DIR": str(tmp_path / "var")}
+    out = tmp_path / "links.jsonl"
+    result = CliRunner().invoke(cli, ["link", "-i", str(source), "-o", str(out)], env=env)
+    assert isinstance(result.exception, InputError)  # `main` prints it as one line
+    assert str(result.exception) == f"{source}:4: not JSON (column 1)"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("links")) == []
+
+
+def test_raw_records_link_as_their_extracted_records_do(tmp_path: Path) -> None:
+    """Extraction inside `link` reads the findings directly; `extract | link` reads the
+    `extracted` record of the same findings: both must give the same networks and vias."""
+    raw = _jsonl(list(generate_ads(300, seed=3, image_dir=None)))
+    extracted = CliRunner().invoke(
+        cli, ["extract"], input=raw, env={"THREADLINE_DATA_DIR": str(tmp_path / "v")}
+    )
+    assert extracted.exit_code == 0
+    direct = _invoke(tmp_path, ["link", "--summary"], raw)
+    via_record = _invoke(tmp_path, ["link", "--summary"], extracted.output)
+    assert direct == via_record
+    assert len({line["network"] for line in direct[:-1]}) < 300  # networks were found

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,15 +60,48 @@ def open_output(path: str) -> Iterator[IO[bytes]]:
 def read_json_lines(stream: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
     """Decoded objects, one per non-blank line; raises InputError naming the line."""
     for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: not JSON (column {exc.colno})") from exc
-        if not isinstance(value, dict):
-            raise InputError(f"{name}:{number}: not a JSON object")
-        yield value
+        value = parse_json_line(line, name, number)
+        if value is not None:
+            yield value
+
+
+def parse_json_line(line: bytes, name: str, number: int) -> dict[str, Any] | None:
+    """One line's object, None for a blank line; raises InputError naming the line."""
+    if not line.strip():
+        return None
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{name}:{number}: not JSON (column {exc.colno})") from exc
+    if not isinstance(value, dict):
+        raise InputError(f"{name}:{number}: not a JSON object")
+    return value
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A partition of raw input lines and where it starts: workers decode their own, which
+    costs less than decoding here and sending the objects (a pickled record is slower to
+    load than its JSON line is to parse)."""
+
+    name: str
+    first: int  # line number of lines[0]
+    lines: list[bytes]
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The decoded objects; raises InputError naming the line."""
+        for number, line in enumerate(self.lines, start=self.first):
+            value = parse_json_line(line, self.name, number)
+            if value is not None:
+                yield value
+
+
+def line_partitions(stream: IO[bytes], name: str, size: int) -> Iterator[Lines]:
+    """The stream's lines in partitions of `size`, in order."""
+    first = 1
+    while lines := list(islice(stream, size)):
+        yield Lines(name, first, lines)
+        first += len(lines)
 
 
 def write_json_line(stream: IO[bytes], value: object) -> None:
