@@ -273,3 +273,14 @@ def test_text_store_gives_back_the_text_it_kept(text: str) -> None:
     store.keep(_ad("a1", text))
     store.keep(_ad("a1", "a later copy"))
     assert store.text("a1") == text
+
+
+def test_text_store_gives_back_every_text_past_its_dictionary() -> None:
+    texts = [
+        f"✈️ {TEMPLATE.format(name=f'N{i}', city='Reno', phone=i)} 🌹 \ud83d {i}" for i in range(60)
+    ]
+    store = TextStore()
+    for number, text in enumerate(texts):
+        store.keep(_ad(f"a{number}", text))
+    assert (len(store), "a59" in store, "b1" in store) == (60, True, False)
+    assert [store.text(f"a{number}") for number in range(60)] == texts
