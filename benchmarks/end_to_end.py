@@ -96,8 +96,9 @@ def run_link(corpus: Path, ads: int, executor: str, workdir: Path) -> Figures:
     peak_tree = peak_process = 0
     while child.poll() is None:
         processes = _processes()
-        rss = [processes[pid][1] for pid in _tree(child.pid, processes)]
-        for pid in _tree(child.pid, processes):
+        tree = _tree(child.pid, processes)
+        rss = [processes[pid][1] for pid in tree]
+        for pid in tree:
             cpu[pid] = processes[pid][2]
         peak_tree = max(peak_tree, sum(rss))
         peak_process = max(peak_process, max(rss, default=0))

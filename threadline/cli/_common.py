@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -57,25 +57,19 @@ def open_output(path: str) -> Iterator[IO[bytes]]:
     partial.replace(target)
 
 
-def read_json_lines(stream: IO[bytes], name: str) -> Iterator[dict[str, Any]]:
-    """Decoded objects, one per non-blank line; raises InputError naming the line."""
-    for number, line in enumerate(stream, start=1):
-        value = parse_json_line(line, name, number)
-        if value is not None:
-            yield value
-
-
-def parse_json_line(line: bytes, name: str, number: int) -> dict[str, Any] | None:
-    """One line's object, None for a blank line; raises InputError naming the line."""
-    if not line.strip():
-        return None
-    try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{name}:{number}: not JSON (column {exc.colno})") from exc
-    if not isinstance(value, dict):
-        raise InputError(f"{name}:{number}: not a JSON object")
-    return value
+def read_json_lines(stream: Iterable[bytes], name: str, first: int = 1) -> Iterator[dict[str, Any]]:
+    """Decoded objects, one per non-blank line (the first is line `first` of `name`); raises
+    InputError naming the line."""
+    for number, line in enumerate(stream, start=first):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{name}:{number}: not JSON (column {exc.colno})") from exc
+        if not isinstance(value, dict):
+            raise InputError(f"{name}:{number}: not a JSON object")
+        yield value
 
 
 @dataclass(frozen=True)
@@ -90,10 +84,7 @@ class Lines:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """The decoded objects; raises InputError naming the line."""
-        for number, line in enumerate(self.lines, start=self.first):
-            value = parse_json_line(line, self.name, number)
-            if value is not None:
-                yield value
+        return read_json_lines(self.lines, self.name, self.first)
 
 
 def line_partitions(stream: IO[bytes], name: str, size: int) -> Iterator[Lines]:

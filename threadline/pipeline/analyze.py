@@ -123,7 +123,7 @@ def extract_stored(
     if run.name != "local" and database.dialect == "postgresql":
         url = database.engine.url.render_as_string(hide_password=False)
         work = partial(extract_range, url, options.secret_key, options.region)
-        counts: Iterator[int] = run.map(work, _chunks(row_ids, BATCH))
+        counts: Iterator[int] = run.map(work, _batched(row_ids, BATCH))
     else:
         counts = _extract_here(database, options, run, row_ids)
     for count in counts:
@@ -177,7 +177,7 @@ def hash_images(
     with database.transaction() as connection:
         pending = images_without_phash(connection)
     run = executor or LocalExecutor()
-    for phashes in run.map(partial(hash_partition, blobs), _chunks(pending, BATCH)):
+    for phashes in run.map(partial(hash_partition, blobs), _batched(pending, BATCH)):
         with database.transaction() as connection:
             set_phashes(connection, phashes)
         if progress:
@@ -269,7 +269,7 @@ def _phash_or_blank(blobs: BlobStore, digest: str) -> str:
 
 def _stored_partitions(database: Database, row_ids: list[int]) -> Iterator[list[StoredAd]]:
     """Partitions of ads by row-id range, each read in its own short transaction."""
-    for chunk in _chunks(row_ids, BATCH):
+    for chunk in _batched(row_ids, BATCH):
         with database.transaction() as connection:
             stored = get_ads(connection, chunk)
         yield stored
@@ -279,8 +279,3 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
