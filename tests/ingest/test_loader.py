@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Connection
 
 from tests.builders import a_record
 from threadline.errors import InputError
-from threadline.ingest import Rejection, ingest_files
+from threadline.ingest import BATCH_SIZE, Rejection, ingest_files
+from threadline.ingest import loader as loader_module
 from threadline.ingest.sources import parse_json_line, read_csv
-from threadline.store import BlobStore, Database, SaveCounts, count_ads, get_ad
+from threadline.store import BlobStore, Database, SaveCounts, count_ads, get_ad, search_ad_ids
 
 
 def _jsonl(path: Path, lines: list[str]) -> Path:
@@ -58,6 +60,32 @@ def test_strict_stops_at_first_rejection_and_keeps_what_came_before(
     assert report.stopped_early is True
     assert report.rejected == [Rejection("ads.jsonl:2", "record is not a JSON object")]
     assert database.ad_count() == 1
+
+
+def test_a_batch_that_fails_on_the_commit_thread_is_rolled_back_and_stops_the_run(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [json.dumps(a_record(f"ad-{i}")) for i in range(3 * BATCH_SIZE)]
+    path = _jsonl(tmp_path / "ads.jsonl", lines)
+    indexed: list[int] = []
+
+    def index_or_fail(connection: Connection, first: int, last: int) -> None:
+        indexed.append(first)
+        if len(indexed) == 2:
+            raise RuntimeError("disk gone")
+        real_index(connection, first, last)
+
+    real_index = loader_module.index_new_ads
+    monkeypatch.setattr(loader_module, "index_new_ads", index_or_fail)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        ingest_files(database, [path], "corpus")
+    # The first batch is committed and searchable; the second is rolled back whole; the
+    # third was never begun, as its transaction waits for the second's commit.
+    assert indexed == [1, BATCH_SIZE + 1]
+    assert database.ad_count() == BATCH_SIZE
+    with database.transaction() as connection:
+        found = search_ad_ids(connection, "sweet company", limit=3 * BATCH_SIZE)
+    assert sorted(found) == list(range(1, BATCH_SIZE + 1))
 
 
 def test_missing_file_fails_before_anything_is_written(database: Database, tmp_path: Path) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
+import orjson
 from sqlalchemy import select
 
 from tests.builders import an_ad
-from threadline.model import ImageRef
+from threadline.model import ImageRef, ad_to_record
 from threadline.store import (
     Database,
     SaveCounts,
+    content_hash,
     count_ads,
     ensure_source,
     get_ad,
@@ -89,3 +92,22 @@ def test_changed_ad_replaces_its_images(database: Database) -> None:
         stored = get_ad(connection, 1)
     assert stored is not None
     assert stored.ad.images == (ImageRef(url="https://x/2.jpg"),)
+
+
+def test_content_hash_is_the_sha256_of_the_record_sorted_at_every_level() -> None:
+    # The definition stored hashes were made with: a new way of computing it must not move it.
+    ad = an_ad("a", extra={"zeta": {"b": [{"y": 2, "x": 1.5}], "a": None}, "Alpha": "é"})
+    record = orjson.dumps(ad_to_record(ad), option=orjson.OPT_SORT_KEYS)
+    assert content_hash(ad) == hashlib.sha256(record).hexdigest()
+    reordered = replace(ad, extra={"Alpha": "é", "zeta": {"a": None, "b": [{"x": 1.5, "y": 2}]}})
+    assert content_hash(reordered) == content_hash(ad)
+
+
+def test_nested_unknown_fields_are_stored_whole(database: Database) -> None:
+    extra = {"zeta": {"b": [{"y": 2, "x": 1.5}], "a": None}, "Alpha": "é", "n": 10**18}
+    with database.transaction() as connection:
+        save_ads(connection, ensure_source(connection, "corpus"), [an_ad("a", extra=extra)])
+        stored = get_ad(connection, 1)
+    assert stored is not None
+    assert stored.ad.extra == extra
+    assert list(stored.ad.extra) == ["zeta", "Alpha", "n"]

@@ -1,6 +1,7 @@
 """Storage: tables, migrations, repositories, blobs, the audit chain, keyed hashes."""
 
 from threadline.store.ads import (
+    InsertedAds,
     SaveCounts,
     StoredAd,
     content_hash,
@@ -8,6 +9,8 @@ from threadline.store.ads import (
     ensure_source,
     get_ad,
     get_ads,
+    index_new_ads,
+    insert_ads,
     iter_ads,
     register_images,
     save_ads,
@@ -42,6 +45,7 @@ __all__ = [
     "Database",
     "DecryptionError",
     "FieldCipher",
+    "InsertedAds",
     "NetworkRecord",
     "SaveCounts",
     "StoredAd",
@@ -54,6 +58,8 @@ __all__ = [
     "get_ad",
     "get_ads",
     "images_without_phash",
+    "index_new_ads",
+    "insert_ads",
     "iter_ad_evidence",
     "iter_ads",
     "keyed_hash",
