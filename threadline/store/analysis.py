@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, delete, func, or_, select, tuple_, update
 
 from threadline.model import AdEvidence, Extraction
+from threadline.store._bulk import insert_rows
 from threadline.store._upsert import insert_ignoring_conflicts
 from threadline.store.keyed import keyed_hash
 from threadline.store.tables import (
@@ -70,10 +71,10 @@ def save_extractions(connection: Connection, batch: Sequence[AnalyzedAd], key: b
     row_ids = [item.row_id for item in batch]
     for table in (ad_identifiers, findings, ad_risk):
         connection.execute(delete(table).where(table.c.ad_id.in_(row_ids)))
-    now = datetime.now(UTC)
     _save_identifiers(connection, batch, key)
-    connection.execute(insert(findings), [r for item in batch for r in _finding_rows(item)])
-    connection.execute(insert(ad_risk), [_risk_row(item, now) for item in batch])
+    insert_rows(connection, findings, [r for item in batch for r in _finding_rows(item)])
+    analyzed = {"analyzed_at": datetime.now(UTC)}
+    insert_rows(connection, ad_risk, [_risk_row(item) for item in batch], analyzed)
 
 
 def unanalyzed_row_ids(connection: Connection) -> list[int]:
@@ -134,14 +135,13 @@ def replace_networks(connection: Connection, records: Iterable[NetworkRecord]) -
     connection.execute(delete(networks))
     now, count = datetime.now(UTC), 0
     for chunk in _chunks(list(records), 1000):
-        connection.execute(insert(networks), [_network_row(r, now) for r in chunk])
+        insert_rows(connection, networks, [_network_row(r) for r in chunk], {"updated_at": now})
         member_rows = [
             {"ad_id": ad_id, "network_id": r.id, "via": list(via)}
             for r in chunk
             for ad_id, via in r.members
         ]
-        if member_rows:
-            connection.execute(insert(memberships), member_rows)
+        insert_rows(connection, memberships, member_rows)
         count += len(chunk)
     return count
 
@@ -196,8 +196,7 @@ def _save_identifiers(connection: Connection, batch: Sequence[AnalyzedAd], key: 
         }
         for row_id, f in found
     }
-    if rows:
-        connection.execute(insert(ad_identifiers), list(rows.values()))
+    insert_rows(connection, ad_identifiers, list(rows.values()))
 
 
 def _identifier_ids(
@@ -228,7 +227,7 @@ def _finding_rows(item: AnalyzedAd) -> list[dict[str, Any]]:
     ]
 
 
-def _risk_row(item: AnalyzedAd, now: datetime) -> dict[str, Any]:
+def _risk_row(item: AnalyzedAd) -> dict[str, Any]:
     risk = item.extraction.risk
     return {
         "ad_id": item.row_id,
@@ -240,11 +239,10 @@ def _risk_row(item: AnalyzedAd, now: datetime) -> dict[str, Any]:
             "juvenile": [[r.code, r.weight, r.evidence] for r in risk.juvenile_reasons],
         },
         "content_hash": item.content_hash,
-        "analyzed_at": now,
     }
 
 
-def _network_row(record: NetworkRecord, now: datetime) -> dict[str, Any]:
+def _network_row(record: NetworkRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         "size": record.size,
@@ -253,7 +251,6 @@ def _network_row(record: NetworkRecord, now: datetime) -> dict[str, Any]:
         "risk_max": record.risk_max,
         "juvenile": record.juvenile,
         "summary": record.summary,
-        "updated_at": now,
     }
 
 
