@@ -1,4 +1,4 @@
-"""Extract + link end to end: `python benchmarks/end_to_end.py [--sizes 100000 1000000]`.
+"""Extract + link end to end: `python benchmarks/end_to_end.py [--sizes N ...] [--configs ...]`.
 
 For each size a synthetic corpus is written once (`threadline synth ads`, no images; kept in
 `--corpus-dir` between invocations), then `threadline link` reads the raw records, extracts,
@@ -6,10 +6,11 @@ links and writes one line per ad plus the network summary, as an analyst would r
 
     threadline link --executor dask -i ads.jsonl -o links.jsonl --summary summary.json
 
-Printed per size and executor: wall seconds, ads/s, CPU seconds of the whole process tree,
-and peak RSS both summed over the tree (driver plus Dask workers, sampled every 0.2 s) and of
-the largest single process. Then how wall time grows from the smallest size to each larger one
-(10x the ads in 10x the time is linear).
+Configurations: `local` (one process), `dask1` and `dask2` (a LocalCluster of 1 or 2
+single-threaded workers, `--dask-workers`). Printed per size and configuration: wall seconds,
+ads/s, CPU seconds of the whole process tree, and peak RSS both summed over the tree (driver
+plus Dask workers, sampled every 0.2 s) and of the largest single process. Then how wall
+time grows from the smallest size to each larger one (10x the ads in 10x the time is linear).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 _SAMPLE_S = 0.2
+CONFIGS = {"local": ["--executor", "local"]} | {
+    f"dask{n}": ["--executor", "dask", "--dask-workers", str(n)] for n in (1, 2)
+}
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,11 @@ def _tree(root: int, processes: dict[int, tuple[int, int, float]]) -> list[int]:
     return tree
 
 
-def run_link(corpus: Path, ads: int, executor: str, workdir: Path) -> Figures:
+def run_link(corpus: Path, ads: int, config: str, workdir: Path) -> Figures:
     """Run `threadline link` over the corpus, sampling the RSS of its process tree."""
     env = os.environ | {"THREADLINE_DATA_DIR": str(workdir / "var")}
     summary = workdir / "summary.json"
-    command = [sys.executable, "-m", "threadline", "link", "--executor", executor]
+    command = [sys.executable, "-m", "threadline", "link", *CONFIGS[config]]
     command += ["-i", str(corpus), "-o", str(workdir / "links.jsonl"), "--summary", str(summary)]
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
@@ -109,7 +113,7 @@ def run_link(corpus: Path, ads: int, executor: str, workdir: Path) -> Figures:
     )
     return Figures(
         ads=ads,
-        executor=executor,
+        executor=config,
         wall_s=round(wall, 1),
         ads_per_s=round(ads / wall),
         cpu_s=round(sum(cpu.values()), 1),
@@ -124,7 +128,7 @@ def main() -> None:
     """Print the figures, one JSON object per run, then the growth of wall time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--executors", nargs="+", choices=["local", "dask"], default=["dask"])
+    parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=["dask2"])
     parser.add_argument("--corpus-dir", type=Path, help="Keep (and reuse) the corpora here.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="threadline-e2e-") as scratch:
@@ -135,16 +139,16 @@ def main() -> None:
             corpus = corpora / f"ads-{size}.jsonl"
             if not corpus.exists():
                 write_corpus(corpus, size)
-            for executor in args.executors:
+            for config in args.configs:
                 with tempfile.TemporaryDirectory(dir=scratch) as workdir:
-                    figures = run_link(corpus, size, executor, Path(workdir))
+                    figures = run_link(corpus, size, config, Path(workdir))
                 print(json.dumps(asdict(figures)), flush=True)
                 runs.append(figures)
-    for executor in args.executors:
-        mine = [run for run in runs if run.executor == executor and run.returncode == 0]
+    for config in args.configs:
+        mine = [run for run in runs if run.executor == config and run.returncode == 0]
         for run in mine[1:]:
             print(
-                f"{executor}: {mine[0].ads:,} -> {run.ads:,} ads ({run.ads / mine[0].ads:.1f}x): "
+                f"{config}: {mine[0].ads:,} -> {run.ads:,} ads ({run.ads / mine[0].ads:.1f}x): "
                 f"wall time x{run.wall_s / mine[0].wall_s:.1f}"
             )
 

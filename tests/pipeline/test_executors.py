@@ -185,3 +185,35 @@ def test_make_executor_names_and_refusals() -> None:
         make_executor("spark")
     with pytest.raises(InputError, match="--scheduler needs --executor dask"):
         make_executor("local", "tcp://127.0.0.1:8786")
+    with pytest.raises(InputError, match="^--dask-workers needs --executor dask$"):
+        make_executor("local", None, 2)
+    with pytest.raises(InputError, match="^--dask-workers sizes a LocalCluster; a --sch"):
+        make_executor("dask", "tcp://127.0.0.1:8786", 2)
+    with pytest.raises(InputError, match="^--dask-workers must be at least 1, not 0$"):
+        make_executor("dask", None, 0)
+
+
+def test_dask_workers_sizes_the_local_cluster() -> None:
+    executor = make_executor("dask", None, 1)
+    try:
+        assert executor.threads() == 1  # type: ignore[attr-defined]
+        assert len(set(executor.map(_pid, range(4)))) == 1
+    finally:
+        executor.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dask-workers", "3"], "--dask-workers needs --executor dask"),
+        (["--executor", "dask", "--dask-workers", "0"], "--dask-workers must be at least 1, not 0"),
+    ],
+)
+@pytest.mark.parametrize("command", ["extract", "link", "analyze"])
+def test_cli_refuses_dask_workers_it_cannot_use(
+    command: str, args: list[str], message: str, tmp_path: Path
+) -> None:
+    env = {"THREADLINE_DATA_DIR": str(tmp_path / "var"), "THREADLINE_DATABASE_URL": ""}
+    result = CliRunner().invoke(cli, [command, *args], env=env, input="")
+    assert isinstance(result.exception, InputError)  # `threadline` prints it as one line
+    assert result.exception.detail == message

@@ -11,7 +11,7 @@ from rich.progress import Progress, TaskID
 
 from threadline.cli._common import get_settings, show_progress
 from threadline.cli._db import open_database
-from threadline.pipeline import EXECUTORS, AnalyzeOptions, make_executor
+from threadline.pipeline import EXECUTORS, LOCAL_CLUSTER_WORKERS, AnalyzeOptions, make_executor
 from threadline.pipeline import analyze as run_analysis
 from threadline.store import BlobStore
 from threadline.store.console import run_saved_searches
@@ -20,7 +20,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def executor_options(command: F) -> F:
-    """`--executor local|dask` and `--scheduler ADDRESS`, shared by extract, link and analyze."""
+    """`--executor`, `--scheduler` and `--dask-workers`, shared by extract, link and analyze."""
+    command = click.option(
+        "--dask-workers",
+        type=int,
+        metavar="N",
+        default=None,
+        help="Worker processes of the LocalCluster that --executor dask starts when no "
+        f"--scheduler is given (default {LOCAL_CLUSTER_WORKERS}, one thread each).",
+    )(command)
     command = click.option(
         "--scheduler",
         metavar="ADDRESS",
@@ -41,7 +49,13 @@ def executor_options(command: F) -> F:
 @click.option("--faces", is_flag=True, help="Also detect faces in ad images and queue matches.")
 @executor_options
 @click.pass_context
-def analyze(ctx: click.Context, faces: bool, executor: str, scheduler: str | None) -> None:
+def analyze(
+    ctx: click.Context,
+    faces: bool,
+    executor: str,
+    scheduler: str | None,
+    dask_workers: int | None,
+) -> None:
     """Extract identifiers, indicators and risk from new or changed ads, then link all ads.
 
     Stores findings with their evidence spans, identifiers (with keyed hashes), risk, and the
@@ -65,7 +79,7 @@ def analyze(ctx: click.Context, faces: bool, executor: str, scheduler: str | Non
             task = tasks.setdefault(stage, bar.add_task(stage, total=None))
             bar.advance(task, count)
 
-        with closing(make_executor(executor, scheduler)) as runner:
+        with closing(make_executor(executor, scheduler, dask_workers)) as runner:
             report = run_analysis(database, options, progress, runner)
     click.echo(
         f"extracted {report.extracted}, hashed {report.images_hashed} images, "

@@ -29,7 +29,12 @@ PARTITION = 1000  # records per task: big enough to hide the scheduling cost
 @executor_options
 @click.pass_context
 def extract(
-    ctx: click.Context, input_path: str, output_path: str, executor: str, scheduler: str | None
+    ctx: click.Context,
+    input_path: str,
+    output_path: str,
+    executor: str,
+    scheduler: str | None,
+    dask_workers: int | None,
 ) -> int:
     """Find phones, e-mails, handles, ages, prices, places and indicators in ad records.
 
@@ -41,7 +46,7 @@ def extract(
     failed: list[str] = []
     work = partial(extracted_partition, region=region)
     with (
-        closing(make_executor(executor, scheduler)) as runner,
+        closing(make_executor(executor, scheduler, dask_workers)) as runner,
         open_input(input_path) as source,
         open_output(output_path) as sink,
     ):

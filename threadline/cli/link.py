@@ -237,6 +237,7 @@ def link(
     state_path: Path | None,
     executor: str,
     scheduler: str | None,
+    dask_workers: int | None,
 ) -> None:
     """Link ads into networks through shared phones, emails, handles, images and templates.
 
@@ -251,7 +252,7 @@ def link(
     state = LinkState.load(state_path, key) if state_path and state_path.exists() else LinkState()
     with Progress(disable=not show_progress(), transient=True) as progress:
         progress.add_task("linking", total=None)
-        with closing(make_executor(executor, scheduler)) as runner:
+        with closing(make_executor(executor, scheduler, dask_workers)) as runner:
             evidence, signatures, texts = _linking_input(ctx, input_path, runner)
         result = link_ads(evidence, state, signatures=signatures, texts=texts)
     with open_output(output_path) as out:

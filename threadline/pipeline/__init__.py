@@ -10,10 +10,17 @@ from threadline.pipeline.analyze import (
     hash_partition,
     link_stored,
 )
-from threadline.pipeline.executors import EXECUTORS, Executor, LocalExecutor, make_executor
+from threadline.pipeline.executors import (
+    EXECUTORS,
+    LOCAL_CLUSTER_WORKERS,
+    Executor,
+    LocalExecutor,
+    make_executor,
+)
 
 __all__ = [
     "EXECUTORS",
+    "LOCAL_CLUSTER_WORKERS",
     "AnalyzeOptions",
     "AnalyzeReport",
     "Executor",

@@ -58,11 +58,24 @@ def _dask(scheduler: str | None, workers: int) -> Executor:
 EXECUTORS: dict[str, Callable[[str | None, int], Executor]] = {"local": _local, "dask": _dask}
 
 
-def make_executor(name: str, scheduler: str | None = None, workers: int = 2) -> Executor:
-    """The named executor; `scheduler` is a Dask address (none starts a LocalCluster)."""
+LOCAL_CLUSTER_WORKERS = 2  # worker processes of a LocalCluster when none are asked for
+
+
+def make_executor(name: str, scheduler: str | None = None, workers: int | None = None) -> Executor:
+    """The named executor; `scheduler` is a Dask address (none starts a LocalCluster).
+
+    `workers` sizes the LocalCluster; a cluster named by `scheduler` has its own workers.
+    """
     factory = EXECUTORS.get(name)
     if factory is None:
         raise InputError(f"unknown executor {name!r}; choose from {', '.join(sorted(EXECUTORS))}")
     if scheduler and name != "dask":
         raise InputError("--scheduler needs --executor dask")
-    return factory(scheduler, workers)
+    if workers is not None:
+        if name != "dask":
+            raise InputError("--dask-workers needs --executor dask")
+        if scheduler:
+            raise InputError("--dask-workers sizes a LocalCluster; a --scheduler has its own")
+        if workers < 1:
+            raise InputError(f"--dask-workers must be at least 1, not {workers}")
+    return factory(scheduler, LOCAL_CLUSTER_WORKERS if workers is None else workers)
