@@ -165,7 +165,7 @@ def _project(results: dict[tuple[int, str], dict[str, Any]]) -> None:
         extract_core_h = ads * extract_cost / 3600
         link_h = ads * link_cost / 3600
         print(
-            f"projected {label}: extraction {extract_core_h:,.1f} core-hours "
+            f"projected {label}: extraction {extract_core_h:,.2f} core-hours "
             f"(in 1 hour: {max(1, round(extract_core_h + 0.5)):,} worker cores), "
             f"linking {link_h:,.2f} h on the driver (serial), "
             f"driver memory {ads * mb_per_ad / 1024:,.1f} GB for the link state"
