@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from distributed import Client, Future, LocalCluster
 
+from threadline.pipeline.executors import LOCAL_CLUSTER_WORKERS
+
 P = TypeVar("P")
 R = TypeVar("R")
 IN_FLIGHT_PER_THREAD = 2  # enough queued work to keep each worker busy, bounded memory
@@ -22,7 +24,7 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int = LOCAL_CLUSTER_WORKERS) -> None:
         self._cluster: LocalCluster | None = None
         if scheduler:
             self.client = Client(scheduler)  # type: ignore[no-untyped-call]
