@@ -16,7 +16,15 @@ from threadline.link._images import (
     parse_hash,
     split_hash,
 )
-from threadline.link._lsh import BANDS, BandIndex, _Run, _unique_pairs, band_keys, within
+from threadline.link._lsh import (
+    BANDS,
+    BandIndex,
+    _Run,
+    _unique_pairs,
+    band_keys,
+    bucket_pairs,
+    ordered_pairs,
+)
 from threadline.link._mask import mask_tokens
 from threadline.link._minhash import shingle_hashes, signatures, similarity, token_ids
 from threadline.link._templates import describe
@@ -45,26 +53,29 @@ def test_shingle_hashes_counts_three_word_windows() -> None:
     assert len(shingle_hashes(token_ids([]))) == 0
 
 
-def test_band_index_finds_indexed_duplicate_and_not_unrelated() -> None:
+def test_band_index_ends_find_an_indexed_duplicate_and_not_an_unrelated_text() -> None:
     index = BandIndex()
     sigs = np.concatenate([_sig("w1 w2 w3 w4 w5 w6 w7 w8"), _sig("q1 q2 q3 q4 q5 q6 q7 q8")])
     index.insert(band_keys(sigs), np.array([10, 11], np.int64))
-    rows, ids = index.candidates(band_keys(_sig("w1 w2 w3 w4 w5 w6 w7 w8")))
-    assert (rows.tolist(), ids.tolist()) == ([0], [10])
+    found, (first, last) = index.ends(band_keys(_sig("w1 w2 w3 w4 w5 w6 w7 w8")).ravel())
+    assert (found.all(), set(first.tolist()), set(last.tolist())) == (True, {10}, {10})
+    found, _ = index.ends(band_keys(_sig("z1 z2 z3 z4 z5 z6 z7 z8")).ravel())
+    assert not found.any()
 
 
-def test_run_lookup_with_unsorted_query_keys_keeps_query_and_insertion_order() -> None:
+def test_run_ends_give_each_bucket_first_and_last_member_in_insertion_order() -> None:
     run = _Run()
     keys = np.array(
         [range(100, 100 + BANDS), range(200, 200 + BANDS), [100, *range(301, 300 + BANDS)]],
         np.uint64,
     )  # docs 10, 11, 12; doc 12 shares key 100 with doc 10
     run.extend(keys, np.array([10, 11, 12], np.int64))
-    query = np.array(
-        [[213, 100, *range(14, 0, -1)], [50, 301, *range(2000, 2000 - 14, -1)]], np.uint64
-    )
-    rows, members = run.lookup(query)
-    assert (rows.tolist(), members.tolist()) == ([0, 0, 0, 1], [11, 10, 12, 12])
+    run.extend(np.array([[100, *range(401, 400 + BANDS)]], np.uint64), np.array([13], np.int64))
+    found, (first, last) = run.ends(np.array([213, 100, 50], np.uint64))
+    assert found.tolist() == [True, True, False]
+    assert (first[:2].tolist(), last[:2].tolist()) == ([11, 10], [11, 13])
+    empty_found, _ = _Run().ends(np.array([100], np.uint64))
+    assert empty_found.tolist() == [False]
 
 
 def test_unique_pairs_sorts_and_drops_repeats() -> None:
@@ -77,11 +88,46 @@ def test_unique_pairs_sorts_and_drops_repeats() -> None:
     assert [x.tolist() for x in _unique_pairs(empty, empty)] == [[], []]
 
 
-def test_within_pairs_each_row_with_its_bucket_head() -> None:
+def _bucket_keys() -> np.ndarray:
     keys = np.array([[5, 1], [5, 2], [7, 3], [5, 4]], np.uint64)
-    keys = np.repeat(keys, 8, axis=1)  # 16 bands: the first 8 share key 5 across rows 0, 1, 3
-    first, second = within(keys)
-    assert sorted(zip(first.tolist(), second.tolist(), strict=True)) == [(1, 0), (3, 0), (3, 1)]
+    return np.repeat(keys, BANDS // 2, axis=1)  # the first 8 bands share key 5: rows 0, 1, 3
+
+
+def _pairs(pairs: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    return list(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+
+
+def test_bucket_pairs_of_a_new_bucket_pair_each_member_with_its_head_and_predecessor() -> None:
+    old, new = bucket_pairs(_bucket_keys(), BandIndex())
+    assert (_pairs(old), _pairs(new)) == ([], [(1, 0), (3, 0), (3, 1)])
+
+
+def test_bucket_pairs_of_an_indexed_bucket_use_its_first_and_last_member() -> None:
+    index = BandIndex()
+    earlier = np.array([[5] * 8 + [9] * 8, [5] * 8 + [8] * 8], np.uint64)
+    index.insert(earlier, np.array([20, 21], np.int64))
+    old, new = bucket_pairs(_bucket_keys(), index)
+    # every member with the bucket's first (20); the batch's first also with its last (21)
+    assert _pairs(old) == [(0, 20), (0, 21), (1, 20), (3, 20)]
+    assert _pairs(new) == [(1, 0), (3, 1)]  # predecessors only: the head is 20, not row 0
+
+
+def test_bucket_pairs_one_at_a_time_equal_all_at_once() -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 6, (40, BANDS)).astype(np.uint64)  # small keys: big buckets
+    ids = np.arange(40, dtype=np.int64)
+    index, pairs = BandIndex(), set()
+    for row in range(40):
+        old, new = bucket_pairs(keys[row : row + 1], index)
+        pairs |= {(row, b) for _, b in _pairs(old)} | {(row + a, row + b) for a, b in _pairs(new)}
+        index.insert(keys[row : row + 1], ids[row : row + 1])
+    _, together = bucket_pairs(keys, BandIndex())
+    assert (
+        pairs
+        == set(_pairs(together))
+        == set(_pairs(ordered_pairs(keys.ravel(), np.repeat(ids, BANDS))))
+    )
+    assert len(pairs) > 40
 
 
 def test_hamming_and_parse_hash() -> None:
@@ -196,6 +242,7 @@ def test_band_index_finds_entries_after_the_delta_folds_into_the_main_run(
     sigs = np.concatenate([_sig(f"w{i} x{i} y{i} z{i} v{i} u{i}") for i in range(5)])
     for i in range(5):
         index.insert(band_keys(sigs[i : i + 1]), np.array([i], np.int64))
-    rows, ids = index.candidates(band_keys(sigs[[4, 0]]))
-    assert (rows.tolist(), ids.tolist()) == ([0, 1], [4, 0])
+    found, (first, last) = index.ends(band_keys(sigs[[4, 0]]).ravel())
+    assert found.all()
+    assert first.tolist() == last.tolist() == [4] * BANDS + [0] * BANDS
     assert len(index) == 5

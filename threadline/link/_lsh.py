@@ -3,6 +3,12 @@
 Every band key is salted with its band number and all bands live in one sorted array, so a
 lookup is one `searchsorted` for all bands of all queries: numpy's per-call cost, not the
 index size, is what a single new ad pays.
+
+Which members of a band bucket are compared is fixed by the order of arrival alone: each
+member with the bucket's first member and with the member before it. Ads arrive in one
+order (their number), so the candidates are the same whether they come one at a time, in
+batches, or all at once, and a cluster that sorts each bucket by ad number finds exactly
+these pairs (`pipeline/_partitioned.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from threadline.link._minhash import PERMUTATIONS, similarity
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS  # 16 bands of 4 rows: candidates from Jaccard ~0.5 up
 THRESHOLD = 0.5  # estimated Jaccard a candidate pair needs to count as one template
-BUCKET_CAP = 8  # members compared per bucket; a bucket of one template needs only a few
 _MAX_DELTA = 4096  # small runs are re-sorted per insert; past this they fold into the main run
 _SALT = np.random.default_rng(16).integers(0, 2**63, BANDS, dtype=np.uint64)
 
@@ -55,14 +60,15 @@ class _Run:
         self.keys = np.insert(self.keys, at, other.keys)
         self.ids = np.insert(self.ids, at, other.ids)
 
-    def lookup(self, keys: NDArray[np.uint64]) -> Pairs:
-        """(query row, member id) for up to BUCKET_CAP members of each matching bucket."""
-        left, right = self._bounds(keys.ravel())
-        count = np.minimum(right - left, BUCKET_CAP)
-        starts = np.repeat(left - (np.cumsum(count) - count), count)
-        members = self.ids[starts + np.arange(int(count.sum()))]
-        rows = np.repeat(np.arange(len(keys), dtype=np.int64), BANDS)
-        return np.repeat(rows, count), members
+    def ends(self, flat: NDArray[np.uint64]) -> tuple[NDArray[np.bool_], Pairs]:
+        """For each key: whether the run has it, and its bucket's first and last member."""
+        left, right = self._bounds(flat)
+        found = right > left
+        if not len(self.ids):
+            empty = np.zeros(len(flat), np.int64)
+            return found, (empty, empty)
+        top = len(self.ids) - 1
+        return found, (self.ids[np.minimum(left, top)], self.ids[np.maximum(right - 1, 0)])
 
     def _bounds(self, flat: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Each key's [left, right) range in the run, in the order of `flat`.
@@ -88,12 +94,17 @@ class BandIndex:
     def __len__(self) -> int:
         return len(self._main) + len(self._delta)
 
-    def candidates(self, keys: NDArray[np.uint64]) -> Pairs:
-        """(query row, indexed id) pairs that share at least one band, without repeats."""
-        main, delta = self._main.lookup(keys), self._delta.lookup(keys)
-        return _unique_pairs(
-            np.concatenate([main[0], delta[0]]), np.concatenate([main[1], delta[1]])
-        )
+    def ends(self, flat: NDArray[np.uint64]) -> tuple[NDArray[np.bool_], Pairs]:
+        """For each key: whether it is indexed, and its bucket's first and last member.
+
+        The delta holds what arrived after the main run, so a bucket's first member is in
+        the main run when it is there at all, and its last is in the delta likewise.
+        """
+        in_main, (main_first, main_last) = self._main.ends(flat)
+        in_delta, (delta_first, delta_last) = self._delta.ends(flat)
+        first = np.where(in_main, main_first, delta_first)
+        last = np.where(in_delta, delta_last, main_last)
+        return in_main | in_delta, (first, last)
 
     def insert(self, keys: NDArray[np.uint64], ids: NDArray[np.int64]) -> None:
         """Index new signatures' band keys.
@@ -119,22 +130,50 @@ class BandIndex:
             self._delta = _Run()
 
 
-def within(keys: NDArray[np.uint64]) -> Pairs:
-    """Row pairs of one batch that share a band: each row with its bucket's head and previous."""
-    if len(keys) < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+def bucket_pairs(keys: NDArray[np.uint64], index: BandIndex) -> tuple[Pairs, Pairs]:
+    """Candidates of a batch of (n, BANDS) keys arriving after everything in `index`.
+
+    Each member of a bucket is paired with the bucket's first member and with its
+    predecessor, in the order of arrival. Returns (batch row, indexed id) pairs and
+    (batch row, earlier batch row) pairs, each without repeats.
+    """
     flat = keys.ravel()
     rows = np.repeat(np.arange(len(keys), dtype=np.int64), BANDS)
+    order, head, later = _runs(flat)
+    found, (first, last) = index.ends(flat[order])
+    starts = np.flatnonzero(head == np.arange(len(order)))
+    old = (
+        np.concatenate([rows[order][found], rows[order[starts]][found[starts]]]),
+        np.concatenate([first[found], last[starts][found[starts]]]),
+    )
+    fresh = later[~found[later]]  # buckets new in this batch: paired with the batch's head
+    a = rows[np.concatenate([order[later], order[fresh]])]
+    b = rows[np.concatenate([order[later - 1], order[head[fresh]]])]
+    keep = a != b
+    return _unique_pairs(*old), _unique_pairs(a[keep], b[keep])
+
+
+def ordered_pairs(flat: NDArray[np.uint64], ids: NDArray[np.int64]) -> Pairs:
+    """The same rule over band keys listed in order of arrival, with the id of each: every
+    member of a bucket with its first member and its predecessor, as (later, earlier)."""
+    order, head, later = _runs(flat)
+    a = ids[np.concatenate([order[later], order[later]])]
+    b = ids[np.concatenate([order[later - 1], order[head[later]]])]
+    keep = a != b
+    return _unique_pairs(a[keep], b[keep])
+
+
+def _runs(
+    flat: NDArray[np.uint64],
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """Keys sorted stably (`order`); for each sorted position its run's first position
+    (`head`); and the positions that are not the first of their run (`later`)."""
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
     same = ordered[1:] == ordered[:-1]
     is_start = np.concatenate(([True], ~same))
-    heads = order[np.flatnonzero(is_start)[np.cumsum(is_start) - 1]]
-    later = np.flatnonzero(same) + 1
-    first = rows[np.concatenate([order[later], order[later]])]
-    second = rows[np.concatenate([order[later - 1], heads[later]])]
-    keep = first != second
-    return _unique_pairs(first[keep], second[keep])
+    head = np.flatnonzero(is_start)[np.cumsum(is_start) - 1]
+    return order, head, np.flatnonzero(same) + 1
 
 
 def verified(

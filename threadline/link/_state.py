@@ -284,8 +284,7 @@ class LinkState:
     def _template_pairs(
         self, numbers: NDArray[np.int64], keys: NDArray[np.uint64]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        rows, old = self._bands.candidates(keys)
-        first, second = _lsh.within(keys)
+        (rows, old), (first, second) = _lsh.bucket_pairs(keys, self._bands)
         a = np.concatenate([numbers[rows], numbers[first]])
         b = np.concatenate([old, numbers[second]])
         keep = _lsh.verified(self._sigs, a, b)
