@@ -60,7 +60,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _analyzed(database: Database, corpus: Path, folder: Path, executor: Any) -> dict[str, Any]:
     blobs = BlobStore(folder / "blobs")
     ingest_files(database, [corpus], "synth", blobs=blobs)
-    options = AnalyzeOptions(folder / "link-state.pkl", blobs, b"test-key")
+    options = AnalyzeOptions(folder / "link-state.pkl", blobs, b"test-key", link_partition=300)
     report = analyze(database, options, executor=executor)
     with database.transaction() as connection:
         return {"report": report, **_snapshot(connection)}

@@ -13,7 +13,7 @@ Only candidates are compared in full.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from os import PathLike
 
 import imagehash
@@ -124,13 +124,7 @@ class HammingIndex:
     def _matches(self, item: int, variants: tuple[int, ...], bits: int) -> bool:
         if self._bits[item] != bits:
             return False
-        stored = _unpack(self._variants[item], bits)
-        limit = MAX_DISTANCE if bits == 256 else MAX_DISTANCE_64
-        best = min(
-            min((variants[0] ^ other).bit_count() for other in stored),
-            min((stored[0] ^ mine).bit_count() for mine in variants),
-        )
-        return best <= limit
+        return variants_match(variants, _unpack(self._variants[item], bits), bits)
 
     def add(self, variants: tuple[int, ...], keys: tuple[int, ...], bits: int) -> int:
         """Store an image's variants (with their `corners` as keys); returns its item number."""
@@ -141,6 +135,26 @@ class HammingIndex:
         for value in keys[1:]:
             _store(self._cropped, value, item)
         return item
+
+
+def variants_match(a: tuple[int, ...], b: tuple[int, ...], bits: int) -> bool:
+    """The match rule: either image's whole-image hash within the distance of any of the
+    other's variants (`bits` each). Symmetric, so it holds whichever image came first."""
+    limit = MAX_DISTANCE if bits == 256 else MAX_DISTANCE_64
+    best = min(
+        min((a[0] ^ other).bit_count() for other in b),
+        min((b[0] ^ mine).bit_count() for mine in a),
+    )
+    return best <= limit
+
+
+def bucket_keys(keys: tuple[int, ...]) -> Iterator[tuple[int, bool]]:
+    """The index buckets an image is filed under: (chunk number and value as one int, whether
+    it comes from the whole image's corner). Two images are candidates when one's whole
+    corner shares a bucket with any corner of the other, as `HammingIndex.near` finds them."""
+    for position, value in enumerate(keys):
+        for index, chunk in _chunks(value):
+            yield (index << _CHUNK_BITS) | chunk, position == 0
 
 
 def _chunks(value: int) -> Iterable[tuple[int, int]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from distributed import Client, Future, LocalCluster
 
-from threadline.pipeline.executors import LOCAL_CLUSTER_WORKERS
+from threadline.pipeline.executors import LOCAL_CLUSTER_WORKERS, Handle
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -55,6 +55,15 @@ class DaskExecutor:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+    def submit(self, function: Callable[..., R], /, *args: Any) -> Future[R]:
+        """`function(*args)` as a task; futures among the arguments (alone or in lists) are
+        resolved on the worker, which fetches their data from the workers holding it."""
+        return self.client.submit(function, *args, pure=False)
+
+    def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
+        """The results of futures, fetched together."""
+        return list(self.client.gather(list(handles)))  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
         """Close the client, and the LocalCluster when this executor started it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
@@ -15,24 +16,25 @@ from threadline.faces import FaceRunReport, analyze_ad_faces, load_model
 from threadline.link import (
     LinkResult,
     LinkState,
-    NetworkSummary,
     Signatures,
     TextStore,
     hash_image,
     link_ads,
 )
 from threadline.model import AdEvidence
+from threadline.pipeline._partitioned import Part, link_partitioned, network_record, prepare
 from threadline.pipeline.executors import Executor, LocalExecutor
 from threadline.pipeline.terms import refresh_terms
 from threadline.store import (
     AnalyzedAd,
     BlobStore,
     Database,
-    NetworkRecord,
     StoredAd,
+    count_ads,
     get_ads,
     images_without_phash,
     iter_ad_evidence,
+    partition_starts,
     replace_networks,
     save_extractions,
     set_phashes,
@@ -41,6 +43,8 @@ from threadline.store import (
 
 T = TypeVar("T")
 BATCH = 1000
+LINK_PARTITION = 20_000  # ads a worker links at once, at the least
+MAX_LINK_PARTITIONS = 64  # two shuffles move pieces between every pair of partitions
 Progress = Callable[[str, int], None]
 
 
@@ -68,6 +72,7 @@ class AnalyzeOptions:
     region: str = "US"
     face_model: str | None = None  # set to detect faces and queue gallery candidates
     face_threshold: float = 0.6
+    link_partition: int = LINK_PARTITION  # ads per partition when a cluster links
 
 
 def analyze(
@@ -86,21 +91,85 @@ def analyze(
     changed = extract_stored(database, options, progress, executor)
     hashed = hash_images(database, options.blobs, progress, executor)
     faces = _faces(database, options, progress)
-    state, rebuilt = _link_state(options.state_path, changed, options.secret_key)
-    result = link_stored(database, state, progress, executor)
-    state.save(options.state_path, options.secret_key)
-    networks = _store_networks(database, result)
+    if executor is None or executor.name == "local":
+        linked = _link_here(database, options, changed, progress)
+    else:
+        linked = link_across(database, executor, options.link_partition, progress)
+        options.state_path.unlink(missing_ok=True)  # it no longer holds these networks
     recounted = refresh_terms(database, changed)
     return AnalyzeReport(
         extracted=len(changed),
         images_hashed=hashed,
-        linked=len(result.memberships),
-        networks=networks,
-        set_aside=len(result.set_aside),
-        rebuilt=rebuilt,
+        linked=linked.ads,
+        networks=linked.networks,
+        set_aside=linked.set_aside,
+        rebuilt=linked.rebuilt,
         faces=faces,
         terms_recounted=recounted,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    ads: int
+    networks: int
+    set_aside: int
+    rebuilt: bool
+
+
+def _link_here(
+    database: Database, options: AnalyzeOptions, changed: list[int], progress: Progress | None
+) -> _Linked:
+    """Link in this process through the persisted state: only new ads, unless some changed."""
+    state, rebuilt = _link_state(options.state_path, changed, options.secret_key)
+    result = link_stored(database, state, progress)
+    state.save(options.state_path, options.secret_key)
+    networks = _store_networks(database, result)
+    return _Linked(len(result.memberships), networks, len(result.set_aside), rebuilt)
+
+
+def link_across(
+    database: Database, run: Executor, size: int, progress: Progress | None = None
+) -> _Linked:
+    """Link every stored ad on the executor's workers, partitioned by row id, and store the
+    networks: the same networks as `link_stored` gives from scratch, the driver holding only
+    what crosses partitions. On PostgreSQL each worker reads its own partitions."""
+    with database.transaction() as connection:
+        total = count_ads(connection)
+        size = max(size, math.ceil(total / MAX_LINK_PARTITIONS))
+        starts = partition_starts(connection, size)
+    bounds = list(zip(starts, [*(s - 1 for s in starts[1:]), None], strict=True))
+    if database.dialect == "postgresql":
+        url = database.engine.url.render_as_string(hide_password=False)
+        parts = [run.submit(prepare_range, url, first, last) for first, last in bounds]
+    else:
+        parts = [run.submit(_prepared, _read(database, first, last)) for first, last in bounds]
+    linked = link_partitioned(run, parts, starts, _shards(run, len(parts)))
+    if progress:
+        progress("link", linked.ads)
+    records = (network_record(s, v) for h in linked.networks for s, v in h.result())
+    with database.transaction() as connection:
+        networks = replace_networks(connection, records)
+    return _Linked(linked.ads, networks, linked.set_aside, True)
+
+
+def _shards(run: Executor, parts: int) -> int:
+    threads = getattr(run, "threads", None)
+    return max(1, min(parts, 2 * threads())) if callable(threads) else 1
+
+
+def _read(database: Database, first: int, last: int | None) -> list[AdEvidence]:
+    with database.transaction() as connection:
+        return list(iter_ad_evidence(connection, after=first - 1, upto=last))
+
+
+def _prepared(evidence: list[AdEvidence]) -> Part:
+    return prepare(evidence, [int(item.ad_id) for item in evidence])
+
+
+def prepare_range(url: str, first: int, last: int | None) -> Part:
+    """A worker reads and prepares one partition of ads (row ids `first` to `last`)."""
+    return _prepared(_read(worker_database(url), first, last))
 
 
 def extract_stored(
@@ -191,19 +260,14 @@ def hash_partition(blobs: BlobStore, digests: list[str]) -> dict[str, str]:
 
 
 def link_stored(
-    database: Database,
-    state: LinkState,
-    progress: Progress | None = None,
-    executor: Executor | None = None,
+    database: Database, state: LinkState, progress: Progress | None = None
 ) -> LinkResult:
-    """Link the stored ads the state has not seen into the state's networks.
+    """Link the stored ads the state has not seen into the state's networks, in process.
 
-    As the ads are read, the executor (on a cluster, its workers) computes their template
-    signatures partition by partition, the per-ad share of linking; the evidence is then
-    kept without its text, which a `TextStore` holds compactly. The joins and networks are
-    computed here, by the same code for every executor.
+    Template signatures are computed partition by partition as the ads are read; the
+    evidence is then kept without its text, which a `TextStore` holds compactly.
     """
-    run = executor or LocalExecutor()
+    run = LocalExecutor()
     store = TextStore()
     kept: list[AdEvidence] = []
 
@@ -242,22 +306,9 @@ def _link_state(path: Path, changed: list[int], key: bytes) -> tuple[LinkState, 
 
 def _store_networks(database: Database, result: LinkResult) -> int:
     vias = {m.ad_id: tuple(v.label() for v in m.via) for m in result.memberships}
-    records = (_record(summary, vias) for summary in result.networks)
+    records = (network_record(summary, vias) for summary in result.networks)
     with database.transaction() as connection:
         return replace_networks(connection, records)
-
-
-def _record(summary: NetworkSummary, vias: dict[str, tuple[str, ...]]) -> NetworkRecord:
-    return NetworkRecord(
-        id=summary.id,
-        size=len(summary.ads),
-        first_seen=summary.first_seen,
-        last_seen=summary.last_seen,
-        risk_max=summary.max_risk,
-        juvenile=bool(summary.juvenile_ads),
-        summary=summary.to_record(),
-        members=tuple((int(ad_id), vias.get(ad_id, ())) for ad_id in summary.ads),
-    )
 
 
 def _phash_or_blank(blobs: BlobStore, digest: str) -> str:

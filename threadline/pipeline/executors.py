@@ -3,17 +3,31 @@
 An executor maps one pure, picklable function over partitions and yields the results in
 the order of the partitions, so every executor gives the driver the same sequence and the
 driver's merge (store writes, linking) is the same code whatever ran the partitions.
+
+For work in several rounds, `submit` runs one function and keeps its result where it was
+computed (a Dask future on a worker; in process, the value): later rounds take such handles
+as arguments, alone or in lists, and only what the driver `gather`s travels to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from threadline.errors import InputError
 
 P = TypeVar("P")
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Handle(Protocol[R_co]):
+    """A result kept where it was computed: a Dask future, or in process the value itself."""
+
+    def result(self) -> R_co:
+        """The value (fetched to this process)."""
+        ...
 
 
 class Executor(Protocol):
@@ -25,9 +39,37 @@ class Executor(Protocol):
         """`function(p)` for each partition, in order."""
         ...
 
+    def submit(self, function: Callable[..., R], /, *args: Any) -> Handle[R]:
+        """Run `function(*args)` where the executor runs work; handles among the arguments
+        (alone, or in a list or tuple) stand for their values. The result stays there."""
+        ...
+
+    def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
+        """The values of handles, fetched to this process."""
+        ...
+
     def close(self) -> None:
         """Release what the executor started (a cluster); idempotent."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Held(Generic[R]):
+    """A result computed in this process: the handle of the local executor."""
+
+    value: R
+
+    def result(self) -> R:
+        """The value."""
+        return self.value
+
+
+def _resolved(argument: Any) -> Any:
+    if isinstance(argument, Held):
+        return argument.value
+    if isinstance(argument, list | tuple):
+        return type(argument)(_resolved(item) for item in argument)
+    return argument
 
 
 class LocalExecutor:
@@ -38,6 +80,14 @@ class LocalExecutor:
     def map(self, function: Callable[[P], R], partitions: Iterable[P]) -> Iterator[R]:
         """`function(p)` for each partition, in order."""
         return (function(partition) for partition in partitions)
+
+    def submit(self, function: Callable[..., R], /, *args: Any) -> Held[R]:
+        """`function(*args)`, now, with held values in place of their handles."""
+        return Held(function(*(_resolved(argument) for argument in args)))
+
+    def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
+        """The values."""
+        return [handle.result() for handle in handles]
 
     def close(self) -> None:
         """Nothing to release."""

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, or_, select, tuple_, update
@@ -100,9 +101,13 @@ def set_phashes(connection: Connection, phashes: dict[str, str]) -> None:
         connection.execute(update(images).where(images.c.sha256 == digest).values(phash=phash))
 
 
-def iter_ad_evidence(connection: Connection, chunk: int = 2000) -> Iterator[AdEvidence]:
-    """What linking needs of every stored ad, in row order; ad ids are row ids as text."""
-    last = 0
+def iter_ad_evidence(
+    connection: Connection, chunk: int = 2000, after: int = 0, upto: int | None = None
+) -> Iterator[AdEvidence]:
+    """What linking needs of every stored ad (with a row id above `after`, up to `upto`), in
+    row order; ad ids are row ids as text."""
+    last = after
+    bound = [] if upto is None else [ads.c.id <= upto]
     while True:
         rows = connection.execute(
             select(
@@ -116,7 +121,7 @@ def iter_ad_evidence(connection: Connection, chunk: int = 2000) -> Iterator[AdEv
                 ad_risk.c.juvenile,
             )
             .outerjoin(ad_risk, ad_risk.c.ad_id == ads.c.id)
-            .where(ads.c.id > last)
+            .where(ads.c.id > last, *bound)
             .order_by(ads.c.id)
             .limit(chunk)
         ).all()
@@ -129,12 +134,21 @@ def iter_ad_evidence(connection: Connection, chunk: int = 2000) -> Iterator[AdEv
         last = row_ids[-1]
 
 
+def partition_starts(connection: Connection, size: int) -> list[int]:
+    """The first row id of each run of `size` ads in row order: partitions of equal count."""
+    numbered = select(
+        ads.c.id.label("id"), func.row_number().over(order_by=ads.c.id).label("n")
+    ).subquery()
+    query = select(numbered.c.id).where((numbered.c.n - 1) % size == 0).order_by(numbered.c.id)
+    return [int(row_id) for row_id in connection.execute(query).scalars()]
+
+
 def replace_networks(connection: Connection, records: Iterable[NetworkRecord]) -> int:
     """Store a fresh set of networks and memberships in place of the old; returns the count."""
     connection.execute(delete(memberships))
     connection.execute(delete(networks))
     now, count = datetime.now(UTC), 0
-    for chunk in _chunks(list(records), 1000):
+    for chunk in _batches(records, 1000):
         insert_rows(connection, networks, [_network_row(r) for r in chunk], {"updated_at": now})
         member_rows = [
             {"ad_id": ad_id, "network_id": r.id, "via": list(via)}
@@ -299,6 +313,12 @@ def _evidence(row: Any, found: Sequence[tuple[str, str]], hashes: Sequence[str])
         risk_score=float(row.score or 0.0),
         juvenile=bool(row.juvenile),
     )
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
