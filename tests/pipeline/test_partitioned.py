@@ -1,24 +1,96 @@
-"""Identifier networks linked per partition with a boundary merge equal `link_ads`' networks."""
+"""Linking partitioned over an executor gives exactly what `link_ads` gives in one process."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from threadline.link import link_ads
+from tests.link.corpus import evidence_from_truth, generate
+from threadline.link import LinkResult, NetworkSummary, link_ads
+from threadline.link._result import stable_id
 from threadline.model import AdEvidence
-from threadline.pipeline import LocalExecutor
+from threadline.pipeline import Executor, LocalExecutor
 from threadline.pipeline._dask import DaskExecutor
-from threadline.pipeline._partitioned import partitioned_networks
+from threadline.pipeline._partitioned import link_partitioned, prepare
+from threadline.pipeline._partitioned._components import components
+from threadline.pipeline._partitioned._routing import owners, shuffle, split_pairs
 
 SITE_PHONE = "702-555-0100"  # printed in ads of many unrelated networks: must be set aside
-ADS = 3000
-PARTITION = 700  # five partitions, the last one short
 
 
-def _evidence(seed: int = 5) -> list[AdEvidence]:
+@dataclass(frozen=True)
+class Outcome:
+    """What linking decided, in the terms both ways of linking share."""
+
+    networks: dict[str, str]  # ad id -> network id
+    vias: dict[str, tuple[str, ...]]  # ads in networks of two or more -> via labels
+    summaries: dict[str, NetworkSummary]
+    set_aside: int
+
+
+def _expected(evidence: list[AdEvidence]) -> Outcome:
+    result: LinkResult = link_ads(evidence)
+    vias = {m.ad_id: tuple(v.label() for v in m.via) for m in result.memberships}
+    summaries = {s.id: s for s in result.networks}
+    in_networks = {ad for s in summaries.values() for ad in s.ads}
+    return Outcome(
+        result.network_of(),
+        {ad: via for ad, via in vias.items() if ad in in_networks},
+        summaries,
+        len(result.set_aside),
+    )
+
+
+def _partitioned(run: Executor, evidence: list[AdEvidence], size: int, shards: int) -> Outcome:
+    starts = list(range(0, len(evidence), size))
+    parts = [run.submit(prepare, evidence[s : s + size], range(s, s + size)) for s in starts]
+    linked = link_partitioned(run, parts, starts, shards)
+    labels = [label for handle in linked.labels for label in handle.result()]
+    found = [item for handle in linked.networks for item in handle.result()]
+    return Outcome(
+        {e.ad_id: stable_id("N", label) for e, label in zip(evidence, labels, strict=True)},
+        {ad: via for _, vias in found for ad, via in vias.items()},
+        {summary.id: summary for summary, _ in found},
+        linked.set_aside,
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[AdEvidence]:
+    """2,000 synthetic ads: shared phones, reused templates and reposted images."""
+    images = tmp_path_factory.mktemp("corpus") / "images"
+    hashes: dict[str, str] = {}
+    return [evidence_from_truth(r, images.parent, hashes) for r in generate(2000, 7, images)]
+
+
+@pytest.fixture(scope="module")
+def expected(corpus: list[AdEvidence]) -> Outcome:
+    return _expected(corpus)
+
+
+@pytest.mark.parametrize(
+    ("size", "shards"), [(2000, 1), (700, 3), (450, 5), (128, 4)], ids=["one", "3x3", "5x5", "16x4"]
+)
+def test_partitions_give_the_networks_vias_and_summaries_of_link_ads(
+    corpus: list[AdEvidence], expected: Outcome, size: int, shards: int
+) -> None:
+    found = _partitioned(LocalExecutor(), corpus, size, shards)
+    assert found == expected
+
+
+def test_the_corpus_links_by_every_kind_of_evidence(expected: Outcome) -> None:
+    kinds = {via.partition(":")[0] for vias in expected.vias.values() for via in vias}
+    assert kinds == {"phone", "email", "handle", "template", "image"}
+    assert expected.set_aside == 4  # the sites' own numbers
+    assert len(expected.summaries) == 186
+
+
+def _identifier_evidence(seed: int = 5, count: int = 3000) -> list[AdEvidence]:
     """Ads of small networks (shared phones, emails, handles) and one site-wide number.
 
     Texts are too short to be templates and there are no images: only identifiers link.
@@ -26,11 +98,9 @@ def _evidence(seed: int = 5) -> list[AdEvidence]:
     """
     rng = random.Random(seed)
     ads: list[AdEvidence] = []
-    for number in range(ADS):
+    for number in range(count):
         network = rng.randrange(600)
-        found: list[tuple[str, str]] = [
-            ("phone", f"{network % 900 + 100}-555-01{network % 100:02d}")
-        ]
+        found = [("phone", f"{network % 900 + 100}-555-01{network % 100:02d}")]
         if rng.random() < 0.3:
             found.append(("email", f"Net{network}@Example.com"))
         if rng.random() < 0.2:
@@ -42,35 +112,14 @@ def _evidence(seed: int = 5) -> list[AdEvidence]:
     return ads
 
 
-def _partitions(ads: list[AdEvidence]) -> list[list[AdEvidence]]:
-    return [ads[start : start + PARTITION] for start in range(0, len(ads), PARTITION)]
-
-
-@pytest.fixture(scope="module")
-def ads() -> list[AdEvidence]:
-    return _evidence()
-
-
-@pytest.fixture(scope="module")
-def expected(ads: list[AdEvidence]) -> dict[str, str]:
-    return link_ads(ads).network_of()
-
-
-def test_local_partitions_give_the_link_ads_networks(
-    ads: list[AdEvidence], expected: dict[str, str]
-) -> None:
-    merged = partitioned_networks(LocalExecutor(), _partitions(ads))
-    assert merged.networks == expected
-    assert merged.rule is not None
-    assert merged.rule.set_aside == frozenset({f"phone:{SITE_PHONE}"})
-    assert len(merged.rule.boundary) > 100  # most networks span partitions
-
-
-def test_phone_hub_without_set_aside_would_join_everything(ads: list[AdEvidence]) -> None:
-    """The global rule matters: one partition alone would not set the site number aside."""
-    alone = partitioned_networks(LocalExecutor(), [ads[:60]])
-    assert alone.rule is not None
-    assert alone.rule.set_aside == frozenset()
+def test_a_site_number_is_set_aside_by_the_whole_corpus_not_one_partition() -> None:
+    ads = _identifier_evidence()
+    expected = _expected(ads)
+    assert _partitioned(LocalExecutor(), ads, 700, 3) == expected
+    assert expected.set_aside == 1
+    assert all(f"phone:{SITE_PHONE}" not in via for via in expected.vias.values())
+    alone = _partitioned(LocalExecutor(), ads[:60], 20, 2)
+    assert alone.set_aside == 0  # 60 ads: too few networks beside the number to tell
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +130,93 @@ def dask() -> Iterator[DaskExecutor]:
 
 
 @pytest.mark.slow
-def test_dask_partitions_give_the_link_ads_networks(
-    ads: list[AdEvidence], expected: dict[str, str], dask: DaskExecutor
+def test_dask_partitions_give_the_networks_of_link_ads(
+    corpus: list[AdEvidence], expected: Outcome, dask: DaskExecutor
 ) -> None:
-    merged = partitioned_networks(dask, _partitions(ads))
-    assert merged.networks == expected
-    assert len(set(expected.values())) == len(set(merged.networks.values()))
+    assert _partitioned(dask, corpus, 450, 4) == expected
+
+
+def _components(edges: Sequence[tuple[int, int]], starts: list[int], labels: dict[int, str]):  # type: ignore[no-untyped-def]
+    """Components over nodes 0..9 owned by ranges from `starts`, edges given at either end."""
+    run = LocalExecutor()
+    first = np.asarray(starts, np.int64)
+    nodes = np.arange(10, dtype=np.int64)
+    a = np.asarray([x for x, _ in edges], np.int64)
+    b = np.asarray([y for _, y in edges], np.int64)
+    owned = []
+    for owner in range(len(starts)):
+        mine = nodes[owners(first, nodes) == owner]
+        at = owners(first, a) == owner
+        owned.append(
+            run.submit(lambda m, e: (m, [labels[int(n)] for n in m], e), mine, (a[at], b[at]))
+        )
+    found = [h.result() for h in components(run, owned, lambda n: owners(first, n))]
+    return {
+        int(node): (label, int(size))
+        for part in found
+        for node, label, size in zip(part.nodes, part.labels, part.sizes, strict=True)
+    }
+
+
+def test_components_join_across_owners_and_take_the_smallest_label() -> None:
+    labels = {n: f"ad-{9 - n}" for n in range(10)}  # the last node has the smallest label
+    # 0-1 inside owner 0; 1-4 and 4-9 across; 5-6 inside owner 1; 7 and 8 alone
+    edges = [(1, 0), (4, 1), (9, 4), (6, 5)]
+    found = _components(edges, [0, 3, 7], labels)
+    assert found == {
+        0: ("ad-0", 4),
+        1: ("ad-0", 4),
+        2: ("ad-7", 1),
+        3: ("ad-6", 1),
+        4: ("ad-0", 4),
+        5: ("ad-3", 2),
+        6: ("ad-3", 2),
+        7: ("ad-2", 1),
+        8: ("ad-1", 1),
+        9: ("ad-0", 4),
+    }
+
+
+def test_components_of_one_owner_need_no_merge() -> None:
+    found = _components([(3, 2), (9, 3)], [0], {n: f"n{n}" for n in range(10)})
+    assert {n: v for n, v in found.items() if v[1] > 1} == {
+        2: ("n2", 3),
+        3: ("n2", 3),
+        9: ("n2", 3),
+    }
+
+
+def test_owners_and_split_pairs_route_by_range() -> None:
+    starts = np.asarray([0, 10, 25], np.int64)
+    numbers = np.asarray([0, 9, 10, 24, 25, 99], np.int64)
+    assert owners(starts, numbers).tolist() == [0, 0, 1, 1, 2, 2]
+    pairs = (np.asarray([5, 6, 7, 8], np.int64), np.asarray([30, 1, 12, 2], np.int64))
+    split = split_pairs(pairs, owners(starts, pairs[1]), 3)
+    assert [(a.tolist(), b.tolist()) for a, b in split] == [
+        ([6, 8], [1, 2]),
+        ([7], [12]),
+        ([5], [30]),
+    ]
+
+
+def test_shuffle_gives_each_shard_its_piece_of_every_output() -> None:
+    run = LocalExecutor()
+    outputs = [run.submit(list, ["a0", "a1"]), run.submit(list, ["b0", "b1"])]
+    regrouped = shuffle(run, outputs, 2)
+    assert [[h.result() for h in shard] for shard in regrouped] == [["a0", "b0"], ["a1", "b1"]]
+
+
+def test_prepare_keeps_what_linking_reads_and_lets_the_text_go(tmp_path: Path) -> None:
+    text = "Sweet girl new in town call me tonight for a good time honey"
+    ads = [
+        AdEvidence(
+            "x1", text, (("phone", " +17025550142 "), ("email", "A@B.example")), ("FF" * 8,)
+        ),
+        AdEvidence("x2", "hi", (("phone", "+17025550142"), ("phone", "+17025550142"))),
+    ]
+    part = prepare(ads, [10, 11])
+    assert part.labels == (("phone:+17025550142", "email:a@b.example"), ("phone:+17025550142",))
+    assert part.images == (("ff" * 8,), ())
+    assert part.indexed.tolist() == [0]  # "hi" is too short to be a template
+    assert [a.text for a in part.ads] == ["", ""]
+    assert part.signatures_of(np.asarray([10], np.int64)).shape == (1, 64)
