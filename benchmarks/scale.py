@@ -3,14 +3,17 @@
 For each size: a synthetic corpus (no images) is ingested once into a SQLite database; each
 configuration then analyzes a fresh copy of it in a child process: the local executor, and
 the Dask executor on a LocalCluster of 1 or 2 single-threaded workers. Printed per run:
-extraction time (on the executor), linking time (the driver: evidence, LinkState, networks
-stored), the driver's and each worker's peak RSS. Then the per-ad costs, and a projection of
-the cluster for 150,000 ads a day and for a 50-million-ad history from those costs.
+extraction time (on the executor), linking time (local: one LinkState on the driver; Dask:
+partitioned on the workers, the driver merging the boundary and storing the networks), the
+driver's peak RSS after extraction and at the end, each worker's peak RSS. Then the per-ad
+costs of each configuration, and a projection of the cluster for 150,000 ads a day and for
+a 50-million-ad history from those costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import shutil
@@ -49,10 +52,11 @@ def child(executor_name: str, workers: int) -> None:
         secret_key=b"benchmark-key",
     )
     started = time.perf_counter()
-    executor = make_executor(executor_name, None, workers)
+    executor = make_executor(executor_name, None, workers if executor_name == "dask" else None)
     ready = time.perf_counter()
     extracted = extract_stored(database, options, executor=executor)
     extract_done = time.perf_counter()
+    extract_mb = _peak_rss_mb()
     report = analyze(database, options, executor=executor)  # nothing left to extract: links
     link_done = time.perf_counter()
     worker_peaks = _worker_peaks(executor)
@@ -65,6 +69,7 @@ def child(executor_name: str, workers: int) -> None:
                 "start_s": ready - started,
                 "extract_s": extract_done - ready,
                 "link_s": link_done - extract_done,
+                "driver_extract_mb": extract_mb,
                 "driver_mb": _peak_rss_mb(),
                 "worker_mb": worker_peaks,
             }
@@ -137,39 +142,42 @@ def _line(size: int, config: str, r: dict[str, Any]) -> str:
         f"{size:>8,} ads {config:<6} extract {r['extract_s']:7.1f} s "
         f"({r['ads'] / r['extract_s']:6,.0f} ads/s)  link {r['link_s']:6.1f} s "
         f"({r['ads'] / r['link_s']:6,.0f} ads/s)  total {total:7.1f} s  "
-        f"cluster start {r['start_s']:4.1f} s  peak RSS driver {r['driver_mb']:,.0f} MB, "
+        f"cluster start {r['start_s']:4.1f} s  peak RSS driver {r['driver_extract_mb']:,.0f} MB "
+        f"after extraction, {r['driver_mb']:,.0f} MB at the end, "
         f"workers [{workers}] MB  networks {r['networks']:,}"
     )
 
 
 def _project(results: dict[tuple[int, str], dict[str, Any]]) -> None:
-    """Cluster size from the largest measured local run's per-ad costs (a projection)."""
-    size = max(s for s, c in results if c == "local")
-    local = results[(size, "local")]
-    extract_cost = local["extract_s"] / size  # CPU-seconds per ad on one core
-    link_cost = local["link_s"] / size  # driver seconds per ad (serial)
-    sizes = sorted(s for s, c in results if c == "local")
-    # Two sizes give the slope (memory that grows with the corpus); one size only the whole
-    # peak per ad, start-up included, which overstates the growth: an upper bound.
-    memory_basis = "slope between sizes" if len(sizes) > 1 else "upper bound: one size"
-    mb_per_ad = local["driver_mb"] / size
-    if len(sizes) > 1:
-        low, high = results[(sizes[0], "local")], results[(sizes[-1], "local")]
-        mb_per_ad = (high["driver_mb"] - low["driver_mb"]) / (sizes[-1] - sizes[0])
-    print(
-        f"\nper-ad costs (measured, {size:,} ads, local): extract {extract_cost * 1e3:.2f} ms, "
-        f"link {link_cost * 1e3:.2f} ms, driver memory {mb_per_ad * 1e3:.2f} MB per 1,000 ads "
-        f"({memory_basis})"
-    )
-    for label, ads in (("150,000 ads a day", DAY), ("50-million-ad history", HISTORY)):
-        extract_core_h = ads * extract_cost / 3600
-        link_h = ads * link_cost / 3600
+    """Per-ad costs of each configuration at its largest size, and a projection from them."""
+    for config in sorted({c for _, c in results}, key=list(CONFIGS).index):
+        sizes = sorted(s for s, c in results if c == config)
+        size, run = sizes[-1], results[(sizes[-1], config)]
+        workers = CONFIGS[config][1] if CONFIGS[config][0] == "dask" else 1
+        extract_cost = run["extract_s"] * workers / size  # core-seconds per ad (wall x cores)
+        link_cost = run["link_s"] * workers / size
+        # Two sizes give the slope (memory that grows with the corpus); one size only the
+        # whole peak per ad, start-up included, which overstates the growth: an upper bound.
+        basis = "slope between sizes" if len(sizes) > 1 else "upper bound: one size"
+        driver, worker = run["driver_mb"] / size, max(run["worker_mb"], default=0.0) / size
+        if len(sizes) > 1:
+            low = results[(sizes[0], config)]
+            driver = (run["driver_mb"] - low["driver_mb"]) / (size - sizes[0])
+            top, bottom = max(run["worker_mb"], default=0.0), max(low["worker_mb"], default=0.0)
+            worker = (top - bottom) / (size - sizes[0])
         print(
-            f"projected {label}: extraction {extract_core_h:,.2f} core-hours "
-            f"(in 1 hour: {max(1, round(extract_core_h + 0.5)):,} worker cores), "
-            f"linking {link_h:,.2f} h on the driver (serial), "
-            f"driver memory {ads * mb_per_ad / 1024:,.1f} GB for the link state"
+            f"\n{config}: per ad at {size:,} ads: extract {extract_cost * 1e3:.2f} core-ms, "
+            f"link {link_cost * 1e3:.2f} core-ms (wall x {workers} core(s)); per 1,000 ads: "
+            f"driver {driver * 1e3:.2f} MB, largest worker {worker * 1e3:.2f} MB ({basis})"
         )
+        for label, ads in (("150,000 ads a day", DAY), ("50-million-ad history", HISTORY)):
+            cores = max(1, math.ceil(ads * (extract_cost + link_cost) / 3600))
+            print(
+                f"  projected {label}: extraction {ads * extract_cost / 3600:,.2f} + linking "
+                f"{ads * link_cost / 3600:,.2f} core-hours (in 1 hour: {cores:,} cores); "
+                f"driver {ads * driver / 1024:,.1f} GB; workers "
+                f"{ads * worker * workers / 1024:,.1f} GB in all, shared among them"
+            )
 
 
 def main() -> None:
@@ -201,8 +209,7 @@ def main() -> None:
                 results[(size, config)] = _measure(template, config, workdir, args.postgres)
                 print(_line(size, config, results[(size, config)]), flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at end")
-    if any(c == "local" for _, c in results):
-        _project(results)
+    _project(results)
 
 
 if __name__ == "__main__":

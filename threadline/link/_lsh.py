@@ -8,7 +8,7 @@ Which members of a band bucket are compared is fixed by the order of arrival alo
 member with the bucket's first member and with the member before it. Ads arrive in one
 order (their number), so the candidates are the same whether they come one at a time, in
 batches, or all at once, and a cluster that sorts each bucket by ad number finds exactly
-these pairs (`pipeline/_partitioned.py`).
+these pairs (`pipeline/_partitioned/`).
 """
 
 from __future__ import annotations
