@@ -211,7 +211,7 @@ def test_make_executor_refuses_workers_it_cannot_use(
 def test_dask_workers_sizes_the_local_cluster() -> None:
     executor = make_executor("dask", None, 1)
     try:
-        assert executor.threads() == 1  # type: ignore[attr-defined]
+        assert executor.threads() == 1
         assert len(set(executor.map(_pid, range(4)))) == 1
     finally:
         executor.close()
@@ -232,3 +232,32 @@ def test_cli_refuses_dask_workers_it_cannot_use(
     result = CliRunner().invoke(cli, [command, *args], env=env, input="")
     assert isinstance(result.exception, InputError)  # `threadline` prints it as one line
     assert result.exception.detail == message
+
+
+def test_dask_analysis_of_an_empty_database_links_nothing(
+    database: Database, tmp_path: Path, dask: DaskExecutor
+) -> None:
+    options = AnalyzeOptions(tmp_path / "state.pkl", BlobStore(tmp_path / "blobs"), b"key")
+    report = analyze(database, options, executor=dask)
+    assert (report.extracted, report.linked, report.networks, report.set_aside) == (0, 0, 0, 0)
+
+
+def test_after_a_dask_run_the_local_executor_rebuilds_its_state(
+    database: Database, tmp_path: Path, dask: DaskExecutor
+) -> None:
+    ads_file = tmp_path / "ads.jsonl"
+    lines = [
+        {"id": "a", "body": "Call 702-555-0142 tonight"},
+        {"id": "b", "body": "text me at (702) 555 0142"},
+        {"id": "c", "body": "ask for Mia 312-555-0199"},
+    ]
+    ads_file.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    ingest_files(database, [ads_file], "test")
+    options = AnalyzeOptions(tmp_path / "state.pkl", BlobStore(tmp_path / "blobs"), b"key")
+    first = analyze(database, options)
+    assert options.state_path.exists()
+    on_dask = analyze(database, options, executor=dask)
+    assert not options.state_path.exists()  # its networks may no longer be the stored ones
+    again = analyze(database, options)
+    assert (first.rebuilt, on_dask.rebuilt, again.rebuilt) == (True, True, True)
+    assert first.networks == on_dask.networks == again.networks == 1

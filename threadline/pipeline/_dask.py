@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from distributed import Client, Future, LocalCluster
+from distributed import Client, Future, LocalCluster, wait
 
 from threadline.pipeline.executors import LOCAL_CLUSTER_WORKERS, Handle
 
@@ -64,6 +64,10 @@ class DaskExecutor:
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The results of futures, fetched together."""
         return list(self.client.gather(list(handles)))  # type: ignore[no-untyped-call]
+
+    def wait(self, handles: Sequence[Handle[Any]]) -> None:
+        """Block until the futures are computed; their results stay on the workers."""
+        wait(list(handles))  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
         """Close the client, and the LocalCluster when this executor started it."""

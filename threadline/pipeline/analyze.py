@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
@@ -23,7 +24,7 @@ from threadline.link import (
 )
 from threadline.model import AdEvidence
 from threadline.pipeline._partitioned import Part, link_partitioned, network_record, prepare
-from threadline.pipeline.executors import Executor, LocalExecutor
+from threadline.pipeline.executors import Executor, Handle, LocalExecutor
 from threadline.pipeline.terms import refresh_terms
 from threadline.store import (
     AnalyzedAd,
@@ -138,12 +139,13 @@ def link_across(
         total = count_ads(connection)
         size = max(size, math.ceil(total / MAX_LINK_PARTITIONS))
         starts = partition_starts(connection, size)
-    bounds = list(zip(starts, [*(s - 1 for s in starts[1:]), None], strict=True))
+    lasts: list[int | None] = [start - 1 for start in starts[1:]]
+    bounds = list(zip(starts, [*lasts, None] if starts else [], strict=True))
     if database.dialect == "postgresql":
         url = database.engine.url.render_as_string(hide_password=False)
         parts = [run.submit(prepare_range, url, first, last) for first, last in bounds]
     else:
-        parts = [run.submit(_prepared, _read(database, first, last)) for first, last in bounds]
+        parts = list(_submitted(database, run, bounds))
     linked = link_partitioned(run, parts, starts, _shards(run, len(parts)))
     if progress:
         progress("link", linked.ads)
@@ -153,9 +155,21 @@ def link_across(
     return _Linked(linked.ads, networks, linked.set_aside, True)
 
 
+def _submitted(
+    database: Database, run: Executor, bounds: list[tuple[int, int | None]]
+) -> Iterator[Handle[Part]]:
+    """Partitions read here and prepared there, a few at a time: a task's arguments wait in
+    the scheduler (in this process, with a LocalCluster) until a worker takes them."""
+    window: deque[Handle[Part]] = deque()
+    for first, last in bounds:
+        if len(window) >= 2 * run.threads():
+            run.wait([window.popleft()])
+        window.append(run.submit(_prepared, _read(database, first, last)))
+        yield window[-1]
+
+
 def _shards(run: Executor, parts: int) -> int:
-    threads = getattr(run, "threads", None)
-    return max(1, min(parts, 2 * threads())) if callable(threads) else 1
+    return max(1, min(parts, 2 * run.threads()))
 
 
 def _read(database: Database, first: int, last: int | None) -> list[AdEvidence]:

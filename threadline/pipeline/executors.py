@@ -35,6 +35,10 @@ class Executor(Protocol):
 
     name: str
 
+    def threads(self) -> int:
+        """How many tasks can run at once."""
+        ...
+
     def map(self, function: Callable[[P], R], partitions: Iterable[P]) -> Iterator[R]:
         """`function(p)` for each partition, in order."""
         ...
@@ -46,6 +50,10 @@ class Executor(Protocol):
 
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The values of handles, fetched to this process."""
+        ...
+
+    def wait(self, handles: Sequence[Handle[Any]]) -> None:
+        """Block until the handles' results are computed, leaving them where they are."""
         ...
 
     def close(self) -> None:
@@ -77,6 +85,10 @@ class LocalExecutor:
 
     name = "local"
 
+    def threads(self) -> int:
+        """One: this process."""
+        return 1
+
     def map(self, function: Callable[[P], R], partitions: Iterable[P]) -> Iterator[R]:
         """`function(p)` for each partition, in order."""
         return (function(partition) for partition in partitions)
@@ -88,6 +100,9 @@ class LocalExecutor:
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The values."""
         return [handle.result() for handle in handles]
+
+    def wait(self, handles: Sequence[Handle[Any]]) -> None:
+        """Nothing to wait for: `submit` computed them."""
 
     def close(self) -> None:
         """Nothing to release."""
