@@ -261,3 +261,18 @@ def test_after_a_dask_run_the_local_executor_rebuilds_its_state(
     again = analyze(database, options)
     assert (first.rebuilt, on_dask.rebuilt, again.rebuilt) == (True, True, True)
     assert first.networks == on_dask.networks == again.networks == 1
+
+
+def _appended(items: list[int], last: int) -> list[int]:
+    return [*items, last]
+
+
+@pytest.mark.parametrize("kind", ["local", "dask"])
+def test_put_submit_and_gather_pass_handles_for_their_values(kind: str, dask: DaskExecutor) -> None:
+    run = dask if kind == "dask" else LocalExecutor()
+    data = run.put([1, 2, 3])  # a list is sent whole, not element by element
+    total = run.submit(sum, data)
+    both = run.submit(_appended, data, total)
+    nested = run.submit(len, [data, total])  # handles inside a list stand for their values
+    run.wait([both, nested])
+    assert run.gather([total, both, nested]) == [6, [1, 2, 3, 6], 2]

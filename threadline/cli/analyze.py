@@ -60,7 +60,9 @@ def analyze(
 
     Stores findings with their evidence spans, identifiers (with keyed hashes), risk, and the
     networks with each membership's `via`. Linking state is kept in the data folder, so a new
-    batch joins existing networks without recomputing the corpus.
+    batch joins existing networks without recomputing the corpus. With --executor dask the
+    workers extract, hash images and link the whole corpus partition by partition (the same
+    networks); the local link state is then dropped, and the next local run rebuilds it.
     """
     settings = get_settings(ctx)
     database = open_database(ctx)

@@ -61,6 +61,13 @@ class DaskExecutor:
         resolved on the worker, which fetches their data from the workers holding it."""
         return self.client.submit(function, *args, pure=False)
 
+    def put(self, value: R) -> Future[R]:
+        """The value scattered to a worker. A task's own arguments stay in the scheduler for
+        as long as its result is held (to recompute it); scattered data does not."""
+        # In a list of one: a list itself would be scattered element by element.
+        [future] = self.client.scatter([value], hash=False)  # type: ignore[no-untyped-call]
+        return future  # type: ignore[no-any-return]
+
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The results of futures, fetched together."""
         return list(self.client.gather(list(handles)))  # type: ignore[no-untyped-call]

@@ -95,7 +95,7 @@ def analyze(
     if executor is None or executor.name == "local":
         linked = _link_here(database, options, changed, progress)
     else:
-        linked = link_across(database, executor, options.link_partition, progress)
+        linked = _link_across(database, executor, options.link_partition, progress)
         options.state_path.unlink(missing_ok=True)  # it no longer holds these networks
     recounted = refresh_terms(database, changed)
     return AnalyzeReport(
@@ -129,7 +129,7 @@ def _link_here(
     return _Linked(len(result.memberships), networks, len(result.set_aside), rebuilt)
 
 
-def link_across(
+def _link_across(
     database: Database, run: Executor, size: int, progress: Progress | None = None
 ) -> _Linked:
     """Link every stored ad on the executor's workers, partitioned by row id, and store the
@@ -158,13 +158,13 @@ def link_across(
 def _submitted(
     database: Database, run: Executor, bounds: list[tuple[int, int | None]]
 ) -> Iterator[Handle[Part]]:
-    """Partitions read here and prepared there, a few at a time: a task's arguments wait in
-    the scheduler (in this process, with a LocalCluster) until a worker takes them."""
+    """Partitions read here and prepared there, a few ahead of the workers: each is sent
+    to a worker first, so the scheduler holds a reference to it, not the ads."""
     window: deque[Handle[Part]] = deque()
     for first, last in bounds:
         if len(window) >= 2 * run.threads():
             run.wait([window.popleft()])
-        window.append(run.submit(_prepared, _read(database, first, last)))
+        window.append(run.submit(_prepared, run.put(_read(database, first, last))))
         yield window[-1]
 
 

@@ -48,6 +48,10 @@ class Executor(Protocol):
         (alone, or in a list or tuple) stand for their values. The result stays there."""
         ...
 
+    def put(self, value: R) -> Handle[R]:
+        """Send a value to where the work runs; its handle stands for it as an argument."""
+        ...
+
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The values of handles, fetched to this process."""
         ...
@@ -96,6 +100,10 @@ class LocalExecutor:
     def submit(self, function: Callable[..., R], /, *args: Any) -> Held[R]:
         """`function(*args)`, now, with held values in place of their handles."""
         return Held(function(*(_resolved(argument) for argument in args)))
+
+    def put(self, value: R) -> Held[R]:
+        """The value, held."""
+        return Held(value)
 
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:
         """The values."""
