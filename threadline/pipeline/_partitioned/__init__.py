@@ -66,11 +66,13 @@ def link_partitioned(
         run.submit(_census.group_keys, part, groups, texts, labels)
         for part, groups, texts, labels in zip(parts, templates, sent, image_labels, strict=True)
     ]
+    del templates, sent, image_labels  # what the workers may now let go (they are futures)
     flags, set_aside, threshold = _rule(run, parts, keys, shards)
     local = [
         run.submit(_networks.local_networks, part, groups, answers)
         for part, groups, answers in zip(parts, keys, flags, strict=True)
     ]
+    del keys, flags
     reports = run.gather([run.submit(_networks.boundary, item) for item in local])
     settled = _networks.settle(reports)
     labels = [

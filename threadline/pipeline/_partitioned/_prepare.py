@@ -24,7 +24,7 @@ class Part:
     """
 
     numbers: NDArray[np.int64]
-    ads: tuple[AdEvidence, ...]  # without their texts
+    ads: tuple[AdEvidence, ...]  # without texts, identifiers and images (held below)
     labels: tuple[tuple[str, ...], ...]  # identifier labels of each ad, normalized, once each
     images: tuple[tuple[str, ...], ...]  # image hashes of each ad, normalized, once each
     indexed: NDArray[np.int64]  # positions of the ads with enough text for templates
@@ -50,7 +50,7 @@ def prepare(evidence: Sequence[AdEvidence], numbers: Sequence[int]) -> Part:
     indexed = [i for i, item in enumerate(evidence) if signatures.rows[item.ad_id] >= 0]
     return Part(
         numbers=np.asarray(numbers, np.int64),
-        ads=tuple(dataclasses.replace(item, text="") for item in evidence),
+        ads=tuple(_bare(item) for item in evidence),
         labels=tuple(ad_labels(item) for item in evidence),
         images=tuple(
             tuple(dict.fromkeys(h.strip().lower() for h in e.image_hashes)) for e in evidence
@@ -59,6 +59,10 @@ def prepare(evidence: Sequence[AdEvidence], numbers: Sequence[int]) -> Part:
         signatures=signatures.values,
         keys=band_keys(signatures.values),
     )
+
+
+def _bare(evidence: AdEvidence) -> AdEvidence:
+    return dataclasses.replace(evidence, text="", identifiers=(), image_hashes=())
 
 
 def ad_labels(evidence: AdEvidence) -> tuple[str, ...]:
