@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.link.corpus import evidence_from_truth, generate
 from threadline.link import LinkResult, NetworkSummary, link_ads
@@ -220,3 +222,36 @@ def test_prepare_keeps_what_linking_reads_and_lets_the_text_go(tmp_path: Path) -
     assert part.indexed.tolist() == [0]  # "hi" is too short to be a template
     assert [a.text for a in part.ads] == ["", ""]
     assert part.signatures_of(np.asarray([10], np.int64)).shape == (1, 64)
+
+
+_WORDS = [f"w{i}" for i in range(40)]
+_BASES = [_WORDS[i : i + 12] for i in (0, 10, 25)]  # three templates, partly overlapping
+
+
+@st.composite
+def _ads(draw: st.DrawFn) -> list[AdEvidence]:
+    """A few dozen ads drawing on small pools, so that every kind of link occurs."""
+    count = draw(st.integers(1, 50))
+    ads: list[AdEvidence] = []
+    for number in range(count):
+        phones = draw(st.lists(st.integers(0, 15), max_size=2))
+        words = list(_BASES[draw(st.integers(0, 2))])
+        for _ in range(draw(st.integers(0, 6))):  # a few words changed: near, not equal
+            words[draw(st.integers(0, 11))] = draw(st.sampled_from(_WORDS))
+        text = " ".join(words) if draw(st.booleans()) else "hi"
+        origins = st.sampled_from([0x0F0F, 0xF0F0F0F0, 0xFFFF0000FF])
+        images = [  # 64-bit hashes: a flip of up to 8 bits is near (7 or fewer) or not
+            f"{draw(origins) ^ draw(st.integers(0, 255)):016x}"
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        identifiers = tuple(("phone", f"+1702555{p:04d}") for p in phones)
+        ads.append(AdEvidence(f"ad{number:03d}", text, identifiers, tuple(images)))
+    return ads
+
+
+@settings(max_examples=40, deadline=None)
+@given(ads=_ads(), size=st.integers(1, 20), shards=st.integers(1, 4))
+def test_any_cutting_of_any_small_corpus_gives_the_networks_of_link_ads(
+    ads: list[AdEvidence], size: int, shards: int
+) -> None:
+    assert _partitioned(LocalExecutor(), ads, size, shards) == _expected(ads)
