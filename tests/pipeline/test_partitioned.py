@@ -138,8 +138,11 @@ def test_dask_partitions_give_the_networks_of_link_ads(
     assert _partitioned(dask, corpus, 450, 4) == expected
 
 
-def _components(edges: Sequence[tuple[int, int]], starts: list[int], labels: dict[int, str]):  # type: ignore[no-untyped-def]
-    """Components over nodes 0..9 owned by ranges from `starts`, edges given at either end."""
+def _components(
+    edges: Sequence[tuple[int, int]], starts: list[int], labels: dict[int, str]
+) -> dict[int, tuple[str, int]]:
+    """Components over nodes 0..9 owned by ranges from `starts`; each edge goes to the owner
+    of its first end. Returns node -> (component label, component size)."""
     run = LocalExecutor()
     first = np.asarray(starts, np.int64)
     nodes = np.arange(10, dtype=np.int64)
@@ -149,9 +152,7 @@ def _components(edges: Sequence[tuple[int, int]], starts: list[int], labels: dic
     for owner in range(len(starts)):
         mine = nodes[owners(first, nodes) == owner]
         at = owners(first, a) == owner
-        owned.append(
-            run.submit(lambda m, e: (m, [labels[int(n)] for n in m], e), mine, (a[at], b[at]))
-        )
+        owned.append(run.put((mine, [labels[int(n)] for n in mine], (a[at], b[at]))))
     found = [h.result() for h in components(run, owned, lambda n: owners(first, n))]
     return {
         int(node): (label, int(size))
