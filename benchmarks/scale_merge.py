@@ -51,8 +51,11 @@ def _link(mode: str, workers: int, ads: list[Any]) -> tuple[list[tuple[str, str]
         return sorted(link_ads(ads).network_of().items()), None
     executor = make_executor("dask" if mode == "dask" else "local", None, workers or None)
     starts = list(range(0, len(ads), PARTITION))
+    # Sent ahead (put), as analyze sends what it reads: a task's own arguments would stay in
+    # the scheduler, in this process, for as long as its result is held.
     parts = [
-        executor.submit(prepare, ads[s : s + PARTITION], range(s, s + PARTITION)) for s in starts
+        executor.submit(prepare, executor.put(ads[s : s + PARTITION]), range(s, s + PARTITION))
+        for s in starts
     ]
     ids = [item.ad_id for item in ads]
     ads.clear()  # the partitions hold the evidence now (on the workers, with Dask)

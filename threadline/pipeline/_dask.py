@@ -26,6 +26,7 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, workers: int = LOCAL_CLUSTER_WORKERS) -> None:
         self._cluster: LocalCluster | None = None
+        self._sent = 0  # values sent by `put`, to spread them over the workers
         if scheduler:
             self.client = Client(scheduler)  # type: ignore[no-untyped-call]
         else:
@@ -62,10 +63,16 @@ class DaskExecutor:
         return self.client.submit(function, *args, pure=False)
 
     def put(self, value: R) -> Future[R]:
-        """The value scattered to a worker. A task's own arguments stay in the scheduler for
-        as long as its result is held (to recompute it); scattered data does not."""
+        """The value sent to the next worker in turn. A task's own arguments stay in the
+        scheduler for as long as its result is held (to recompute it); sent data does not,
+        and the tasks that take it run where it lies."""
+        workers = sorted(self.client.scheduler_info()["workers"])
+        target = workers[self._sent % len(workers)]  # each scatter call starts at the first
+        self._sent += 1
         # In a list of one: a list itself would be scattered element by element.
-        [future] = self.client.scatter([value], hash=False)  # type: ignore[no-untyped-call]
+        [future] = self.client.scatter(  # type: ignore[no-untyped-call]
+            [value], workers=[target], hash=False
+        )
         return future  # type: ignore[no-any-return]
 
     def gather(self, handles: Sequence[Handle[R]]) -> list[R]:

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from threadline.link._groups import SPREAD_CAP
+from threadline.pipeline._partitioned import _sizes
 from threadline.pipeline._partitioned._components import Labelled
 from threadline.pipeline._partitioned._prepare import Part
 from threadline.pipeline._partitioned._routing import text_shard
@@ -77,6 +78,10 @@ class CensusShard:
     partitions: dict[str, int] = field(default_factory=dict)
     co: dict[str, set[str]] = field(default_factory=dict)
     asked: list[list[str]] = field(default_factory=list)
+
+    def __sizeof__(self) -> int:
+        groups = _sizes.texts(self.ads) + _sizes.items(self.ads, self.partitions)
+        return groups + _sizes.items(*self.co.values(), *self.asked)
 
     def spread(self, group: str) -> int:
         """Distinct identifiers co-occurring with a group in two or more ads (else 0)."""

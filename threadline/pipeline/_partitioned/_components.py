@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from threadline.link._unionfind import component_roots
+from threadline.pipeline._partitioned import _sizes
 from threadline.pipeline._partitioned._routing import Pairs
 from threadline.pipeline.executors import Executor, Handle
 
@@ -34,6 +35,10 @@ class Local:
     sizes: NDArray[np.int64]  # per position: its component's size, when it is a root
     cross: Pairs  # (local root node, node elsewhere)
 
+    def __sizeof__(self) -> int:
+        counted = _sizes.items(self.labels, self.least, self.least)
+        return counted + _sizes.arrays(self.nodes, self.roots, self.sizes, *self.cross)
+
     def settled(self, position: int) -> tuple[str, int]:
         """A local root's label and size, as far as this owner knows."""
         return self.least.get(position, self.labels[position]), int(self.sizes[position])
@@ -46,6 +51,9 @@ class Labelled:
     nodes: NDArray[np.int64]
     labels: list[str]
     sizes: NDArray[np.int64]
+
+    def __sizeof__(self) -> int:
+        return _sizes.items(self.labels) + _sizes.arrays(self.nodes, self.sizes)
 
 
 def local_components(nodes: NDArray[np.int64], labels: Sequence[str], edges: Pairs) -> Local:

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from threadline.link._images import bucket_keys, corners, hash_bits, split_hash, variants_match
+from threadline.pipeline._partitioned import _sizes
 from threadline.pipeline._partitioned._components import Labelled
 from threadline.pipeline._partitioned._prepare import Part
 from threadline.pipeline._partitioned._routing import Pairs, joined, split_pairs, text_shard
@@ -32,6 +33,9 @@ class ImageShard:
     count: int
     texts: list[str]  # sorted
     asked: list[NDArray[np.int64]]  # per partition: positions of the texts it sent, in order
+
+    def __sizeof__(self) -> int:
+        return _sizes.texts(self.texts) + _sizes.items(self.texts) + _sizes.arrays(*self.asked)
 
     @property
     def nodes(self) -> NDArray[np.int64]:

@@ -18,6 +18,7 @@ import numpy as np
 from threadline.link import NetworkSummary
 from threadline.link._result import stable_id
 from threadline.link._unionfind import UnionFind, component_roots
+from threadline.pipeline._partitioned import _sizes
 from threadline.pipeline._partitioned._census import BOUNDARY, IMAGE, LINKED, SET_ASIDE, TEMPLATE
 from threadline.pipeline._partitioned._prepare import Part
 from threadline.pipeline._partitioned._routing import text_shard
@@ -36,6 +37,10 @@ class LocalNetworks:
     edges: dict[str, int]  # boundary group -> the local root holding it
     vias: list[tuple[str, ...]]  # per ad: the evidence that places it (`Via.label()`s)
     hidden: frozenset[str]  # the partition's identifiers that are set aside
+
+    def __sizeof__(self) -> int:
+        counted = _sizes.items(self.roots, self.sizes, self.least, self.edges, self.hidden)
+        return counted + _sizes.items(*self.vias)
 
 
 def local_networks(
@@ -123,6 +128,10 @@ class Share:
     times: list[datetime] = field(default_factory=list)
     risk: float = 0.0
     juvenile: list[str] = field(default_factory=list)
+
+    def __sizeof__(self) -> int:
+        shared = (self.members, self.identifiers, self.names, self.cities, self.times)
+        return _sizes.items(*shared, self.juvenile) + _sizes.items(*(v for _, v in self.members))
 
     def add(self, other: Share) -> None:
         """Fold another partition's share of the same network in."""

@@ -13,6 +13,7 @@ from threadline.link import Signatures
 from threadline.link._lsh import band_keys
 from threadline.link._state import identifier_label
 from threadline.model import AdEvidence
+from threadline.pipeline._partitioned import _sizes
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,13 @@ class Part:
 
     def __len__(self) -> int:
         return len(self.ads)
+
+    def __sizeof__(self) -> int:
+        hashes = _sizes.texts(h for images in self.images for h in images)
+        counted = _sizes.items(self.ads, self.ads, self.labels, self.images)
+        return (
+            counted + hashes + _sizes.arrays(self.numbers, self.indexed, self.signatures, self.keys)
+        )
 
     def positions(self, numbers: NDArray[np.int64]) -> NDArray[np.int64]:
         """Where ads of this partition, given by number, stand in it."""
