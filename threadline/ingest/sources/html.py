@@ -8,7 +8,12 @@ from urllib.parse import urljoin
 
 from lxml.etree import LxmlError
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+)
 
 from threadline.errors import InputError
 from threadline.ingest.mapping import Mapping
@@ -56,8 +61,23 @@ def parse_ad_page(
 
 
 def _selector(data: bytes, content_type: str, url: str) -> Selector:
-    _encoding, text = html_to_unicode(content_type or None, data, auto_detect_fun=_guess_encoding)
-    return Selector(text=text.replace("\x00", ""), base_url=url, type="html")
+    return Selector(
+        text=_page_text(data, content_type).replace("\x00", ""), base_url=url, type="html"
+    )
+
+
+def _page_text(data: bytes, content_type: str) -> str:
+    """The page as text: by its BOM, header or declaration, else UTF-8, else Windows-1252.
+
+    The last guess is made here, not by w3lib: its hook for it is deprecated (2.6), and its
+    own guess (by the bytes and the domain) may name another encoding than the one the
+    tests and the archives so far were read with.
+    """
+    header = content_type or None
+    declared = read_bom(data)[0] or http_content_type_encoding(header)
+    if declared is None and html_body_declared_encoding(data) is None:
+        return data.decode(_guess_encoding(data), errors="replace")
+    return html_to_unicode(header, data)[1]
 
 
 def _guess_encoding(data: bytes) -> str:
