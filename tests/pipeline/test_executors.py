@@ -135,14 +135,20 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> bytes:
     return result.stdout_bytes
 
 
-def test_analyze_command_runs_on_the_named_scheduler(tmp_path: Path, dask: DaskExecutor) -> None:
-    ads_file = tmp_path / "ads.jsonl"
+def _three_ads(folder: Path) -> Path:
+    """Two ads sharing a phone written two ways, and one alone."""
+    ads_file = folder / "ads.jsonl"
     lines = [
         {"id": "a", "body": "Call 702-555-0142 tonight"},
         {"id": "b", "body": "text me at (702) 555 0142"},
         {"id": "c", "body": "ask for Mia 312-555-0199"},
     ]
     ads_file.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    return ads_file
+
+
+def test_analyze_command_runs_on_the_named_scheduler(tmp_path: Path, dask: DaskExecutor) -> None:
+    ads_file = _three_ads(tmp_path)
     env = {"THREADLINE_DATA_DIR": str(tmp_path / "var"), "THREADLINE_DATABASE_URL": ""}
     _cli("ingest", str(ads_file), env=env)
     result = CliRunner().invoke(
@@ -245,14 +251,7 @@ def test_dask_analysis_of_an_empty_database_links_nothing(
 def test_after_a_dask_run_the_local_executor_rebuilds_its_state(
     database: Database, tmp_path: Path, dask: DaskExecutor
 ) -> None:
-    ads_file = tmp_path / "ads.jsonl"
-    lines = [
-        {"id": "a", "body": "Call 702-555-0142 tonight"},
-        {"id": "b", "body": "text me at (702) 555 0142"},
-        {"id": "c", "body": "ask for Mia 312-555-0199"},
-    ]
-    ads_file.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
-    ingest_files(database, [ads_file], "test")
+    ingest_files(database, [_three_ads(tmp_path)], "test")
     options = AnalyzeOptions(tmp_path / "state.pkl", BlobStore(tmp_path / "blobs"), b"key")
     first = analyze(database, options)
     assert options.state_path.exists()
