@@ -17,7 +17,9 @@ from threadline.store import (
     count_ads,
     ensure_source,
     get_ad,
+    iter_ad_evidence,
     iter_ads,
+    partition_starts,
     save_ads,
 )
 from threadline.store.tables import ad_versions
@@ -80,6 +82,19 @@ def test_iter_ads_streams_in_row_order(database: Database) -> None:
         after = [stored.ad.id for stored in iter_ads(connection, after_row_id=2498)]
     assert ids == [f"ad-{i:04d}" for i in range(2500)]
     assert after == ["ad-2498", "ad-2499"]
+
+
+def test_partitions_of_equal_count_start_where_their_evidence_is_read(
+    database: Database,
+) -> None:
+    with database.transaction() as connection:
+        source = ensure_source(connection, "corpus")
+        save_ads(connection, source, [an_ad(f"ad-{i}") for i in range(7)])
+        rows = [int(e.ad_id) for e in iter_ad_evidence(connection)]
+        starts = partition_starts(connection, 3)
+        middle = [int(e.ad_id) for e in iter_ad_evidence(connection, 2, rows[3], rows[5])]
+    assert starts == [rows[0], rows[3], rows[6]]
+    assert middle == rows[4:6]  # above `after`, up to `upto`, read in chunks of 2
 
 
 def test_changed_ad_replaces_its_images(database: Database) -> None:

@@ -217,7 +217,7 @@ def _identifier_ids(
     connection: Connection, pairs: set[tuple[str, str]]
 ) -> dict[tuple[str, str], int]:
     ids: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(sorted(pairs), 500):
+    for chunk in _batches(sorted(pairs), 500):
         query = select(identifiers.c.kind, identifiers.c.value, identifiers.c.id).where(
             tuple_(identifiers.c.kind, identifiers.c.value).in_(chunk)
         )
@@ -319,8 +319,3 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
