@@ -19,7 +19,13 @@ from threadline.link._images import bucket_keys, corners, hash_bits, split_hash,
 from threadline.pipeline._partitioned import _sizes
 from threadline.pipeline._partitioned._components import Labelled
 from threadline.pipeline._partitioned._prepare import Part
-from threadline.pipeline._partitioned._routing import Pairs, joined, split_pairs, text_shard
+from threadline.pipeline._partitioned._routing import (
+    Pairs,
+    distinct,
+    joined,
+    split_pairs,
+    text_shard,
+)
 
 Filed = tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.bool_]]  # bucket, node, whole
 WithText = tuple[NDArray[np.int64], NDArray[np.int64], list[str]]
@@ -105,10 +111,7 @@ def bucket_pairs(pieces: Sequence[Filed], count: int) -> list[Pairs]:
 
 def with_texts(shard: ImageShard, pieces: Sequence[Pairs]) -> list[WithText]:
     """At the smaller node's owner: each pair once with that hash, split by the larger's."""
-    high, low = joined(pieces)
-    if len(high):
-        both = np.unique(np.stack([high, low], axis=1), axis=0)
-        high, low = both[:, 0], both[:, 1]
+    high, low = distinct(joined(pieces))
     owner = high % shard.count
     out: list[WithText] = []
     for s in range(shard.count):

@@ -54,3 +54,12 @@ def joined(pieces: Sequence[Pairs]) -> Pairs:
         np.concatenate([a for a, _ in pieces]).astype(np.int64),
         np.concatenate([b for _, b in pieces]).astype(np.int64),
     )
+
+
+def distinct(pairs: Pairs) -> Pairs:
+    """Each pair once, sorted (the same pair reaches a shard from several buckets)."""
+    a, b = pairs
+    if not len(a):
+        return pairs
+    both = np.unique(np.stack([a, b], axis=1), axis=0)
+    return both[:, 0].copy(), both[:, 1].copy()

@@ -17,7 +17,13 @@ from numpy.typing import NDArray
 from threadline.link._lsh import BANDS, THRESHOLD, ordered_pairs
 from threadline.link._minhash import similarity
 from threadline.pipeline._partitioned._prepare import Part
-from threadline.pipeline._partitioned._routing import Pairs, joined, owners, split_pairs
+from threadline.pipeline._partitioned._routing import (
+    Pairs,
+    distinct,
+    joined,
+    owners,
+    split_pairs,
+)
 
 Keyed = tuple[NDArray[np.uint64], NDArray[np.int64]]  # band keys, with the ad number of each
 WithSignature = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint32]]
@@ -45,7 +51,7 @@ def with_signatures(
 ) -> list[WithSignature]:
     """At the earlier ad's partition: each pair once, with that ad's signature, split by the
     partition of the later ad."""
-    later, earlier = _distinct(joined(pieces))
+    later, earlier = distinct(joined(pieces))
     signatures = part.signatures_of(earlier)
     owner = owners(starts, later)
     return [
@@ -63,11 +69,3 @@ def verified(part: Part, pieces: Sequence[WithSignature]) -> Pairs:
     theirs = np.concatenate([s for _, _, s in pieces])
     keep = similarity(part.signatures_of(later), theirs) >= THRESHOLD
     return later[keep], earlier[keep]
-
-
-def _distinct(pairs: Pairs) -> Pairs:
-    a, b = pairs
-    if not len(a):
-        return pairs
-    both = np.unique(np.stack([a, b], axis=1), axis=0)
-    return both[:, 0].copy(), both[:, 1].copy()
